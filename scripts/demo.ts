@@ -1,0 +1,60 @@
+/**
+ * The README's demo: runs the pipeline built so far on the bundled example scene, printing each
+ * command as a user would type it. Outputs go to demo-out/ (rewritten on every run).
+ *
+ *   npm run demo
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../src/cli/main.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const scene = join(root, 'examples', 'scene12');
+const out = join(root, 'demo-out');
+
+async function listMedia(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) files.push(...(await listMedia(full)));
+    else if (/\.(wav|flac|mp3|mov|mp4|m4a|aif|aiff)$/i.test(e.name)) files.push(full);
+  }
+  return files;
+}
+
+async function step(title: string, args: string[]): Promise<void> {
+  process.stdout.write(`\n## ${title}\n$ dubstage ${args.map((a) => (a.startsWith('/') ? relative(root, a) : a)).join(' ')}\n`);
+  const code = await runCli(args);
+  if (code !== 0) {
+    process.stderr.write(`demo: step failed with exit code ${code}\n`);
+    process.exit(code);
+  }
+}
+
+process.chdir(root);
+await mkdir(out, { recursive: true });
+const media = (await listMedia(scene)).map((f) => relative(root, f));
+if (media.length === 0) {
+  process.stderr.write('demo: no example media in examples/scene12 (run npm run example-media)\n');
+  process.exit(2);
+}
+process.stdout.write('dubstage demo: the example scene (ShortFilm, scene 12, take 3)\n');
+await step('What is in the example scene: format, length, BWF/iXML timecode', ['info', ...media]);
+
+const conversions: [string, string, string[]][] = [];
+for (const file of media) {
+  const name = file.split('/').pop()!.replace(/\.[^.]+$/, '');
+  if (/\.(flac|mp3|mov|mp4|m4a)$/i.test(file)) conversions.push([file, join('demo-out', `${name}_4824.wav`), ['--rate', '48000', '--bits', '24']]);
+}
+for (const [input, output, args] of conversions) {
+  await step(`Conform ${input.split('/').pop()} to the 48 kHz/24-bit session format`, ['convert', input, output, ...args, '--force']);
+}
+const production = media.filter((f) => f.includes('/production/'));
+if (production[0]) {
+  const name = production[0].split('/').pop()!.replace(/\.wav$/i, '');
+  await step('A 96 kHz copy of a production take keeps its timecode (TimeReference rescaled)', ['convert', production[0], join('demo-out', `${name}_96k.wav`), '--rate', '96000', '--force']);
+}
+await step('The converted files', ['info', ...(await listMedia(out)).map((f) => relative(root, f))]);
+process.stdout.write('\nDone: outputs in demo-out/\n');

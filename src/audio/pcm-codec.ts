@@ -1,0 +1,155 @@
+import { endianness } from 'node:os';
+import type { TpdfDither } from '../dsp/dither.js';
+
+/**
+ * Interleaved little-endian PCM bytes <-> planar Float32Array. Integers scale by 2^(bits-1) both
+ * ways, so int -> float -> int is bit-exact for every depth up to 24 bits. Buffers handed in must
+ * start at a byte offset that is a multiple of 8 (the readers and writers allocate their own), so
+ * float data can be viewed in place whatever the data chunk's offset in the file.
+ */
+export interface PcmFormat {
+  sampleFormat: 'int' | 'float';
+  /** Bytes per sample in the stream: 1, 2, 3, 4 or 8. */
+  bytesPerSample: number;
+}
+
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+export function decodePcm(
+  src: Uint8Array,
+  frames: number,
+  channels: number,
+  format: PcmFormat,
+  out: Float32Array[],
+  outOffset: number,
+): void {
+  const stride = channels * format.bytesPerSample;
+  if (format.sampleFormat === 'float') {
+    if (LITTLE_ENDIAN_HOST && src.byteOffset % 8 === 0) {
+      if (format.bytesPerSample === 4) {
+        const f = new Float32Array(src.buffer, src.byteOffset, frames * channels);
+        for (let c = 0; c < channels; c++) {
+          const dst = out[c]!;
+          for (let i = 0, p = c; i < frames; i++, p += channels) dst[outOffset + i] = f[p]!;
+        }
+      } else {
+        const f = new Float64Array(src.buffer, src.byteOffset, frames * channels);
+        for (let c = 0; c < channels; c++) {
+          const dst = out[c]!;
+          for (let i = 0, p = c; i < frames; i++, p += channels) dst[outOffset + i] = f[p]!;
+        }
+      }
+      return;
+    }
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    for (let c = 0; c < channels; c++) {
+      const dst = out[c]!;
+      let p = c * format.bytesPerSample;
+      for (let i = 0; i < frames; i++, p += stride) {
+        dst[outOffset + i] = format.bytesPerSample === 4 ? view.getFloat32(p, true) : view.getFloat64(p, true);
+      }
+    }
+    return;
+  }
+  switch (format.bytesPerSample) {
+    case 1:
+      for (let c = 0; c < channels; c++) {
+        const dst = out[c]!;
+        for (let i = 0, p = c; i < frames; i++, p += stride) dst[outOffset + i] = (src[p]! - 128) * (1 / 128);
+      }
+      return;
+    case 2:
+      for (let c = 0; c < channels; c++) {
+        const dst = out[c]!;
+        for (let i = 0, p = c * 2; i < frames; i++, p += stride) {
+          dst[outOffset + i] = (((src[p]! | (src[p + 1]! << 8)) << 16) >> 16) * (1 / 32768);
+        }
+      }
+      return;
+    case 3:
+      for (let c = 0; c < channels; c++) {
+        const dst = out[c]!;
+        for (let i = 0, p = c * 3; i < frames; i++, p += stride) {
+          dst[outOffset + i] = (((src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) << 8) >> 8) * (1 / 8388608);
+        }
+      }
+      return;
+    case 4:
+      for (let c = 0; c < channels; c++) {
+        const dst = out[c]!;
+        for (let i = 0, p = c * 4; i < frames; i++, p += stride) {
+          dst[outOffset + i] = (src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16) | (src[p + 3]! << 24)) * (1 / 2147483648);
+        }
+      }
+      return;
+    default:
+      throw new Error(`unsupported integer sample size ${format.bytesPerSample}`);
+  }
+}
+
+/**
+ * Encodes planar floats to interleaved PCM. Integer output rounds half up after adding TPDF dither
+ * (when given) and clips to the format's range; float output stores the values unchanged.
+ */
+export function encodePcm(
+  src: Float32Array[],
+  srcOffset: number,
+  frames: number,
+  format: PcmFormat,
+  dst: Uint8Array,
+  dither: TpdfDither | null,
+): void {
+  const channels = src.length;
+  const stride = channels * format.bytesPerSample;
+  if (format.sampleFormat === 'float') {
+    if (format.bytesPerSample !== 4) throw new Error('float output is 32-bit');
+    if (LITTLE_ENDIAN_HOST && dst.byteOffset % 4 === 0) {
+      const f = new Float32Array(dst.buffer, dst.byteOffset, frames * channels);
+      for (let c = 0; c < channels; c++) {
+        const s = src[c]!;
+        for (let i = 0, p = c; i < frames; i++, p += channels) f[p] = s[srcOffset + i]!;
+      }
+    } else {
+      const view = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+      for (let c = 0; c < channels; c++) {
+        const s = src[c]!;
+        for (let i = 0, p = c * 4; i < frames; i++, p += stride) view.setFloat32(p, s[srcOffset + i]!, true);
+      }
+    }
+    return;
+  }
+  const bytes = format.bytesPerSample;
+  const scale = 2 ** (bytes * 8 - 1);
+  const max = scale - 1;
+  const min = -scale;
+  // Interleaved order (frame by frame) so the dither sequence does not depend on block size.
+  for (let i = 0, p = 0; i < frames; i++) {
+    for (let c = 0; c < channels; c++, p += bytes) {
+      let v = src[c]![srcOffset + i]! * scale;
+      if (dither !== null) v += dither.next();
+      let q = Math.floor(v + 0.5);
+      if (q > max) q = max;
+      else if (q < min) q = min;
+      else if (q !== q) q = 0; // NaN
+      switch (bytes) {
+        case 2:
+          dst[p] = q & 0xff;
+          dst[p + 1] = (q >> 8) & 0xff;
+          break;
+        case 3:
+          dst[p] = q & 0xff;
+          dst[p + 1] = (q >> 8) & 0xff;
+          dst[p + 2] = (q >> 16) & 0xff;
+          break;
+        case 4:
+          dst[p] = q & 0xff;
+          dst[p + 1] = (q >> 8) & 0xff;
+          dst[p + 2] = (q >> 16) & 0xff;
+          dst[p + 3] = (q >> 24) & 0xff;
+          break;
+        default:
+          dst[p] = (q + 128) & 0xff;
+      }
+    }
+  }
+}

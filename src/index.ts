@@ -1,0 +1,12 @@
+/**
+ * dubstage: the library behind the `dubstage` CLI. Import what you need:
+ *
+ * ```ts
+ * import { openAudio, writeWavFile, Timecode } from 'dubstage';
+ * ```
+ */
+export * from './audio/index.js';
+export * from './time/index.js';
+export { TpdfDither } from './dsp/dither.js';
+export { SeededRandom } from './dsp/random.js';
+export { DubstageError, MediaFormatError, UsageError, type ErrorKind } from './errors.js';
