@@ -7,6 +7,5 @@
  */
 export * from './audio/index.js';
 export * from './time/index.js';
-export { TpdfDither } from './dsp/dither.js';
-export { SeededRandom } from './dsp/random.js';
+export * from './dsp/index.js';
 export { DubstageError, MediaFormatError, UsageError, type ErrorKind } from './errors.js';

@@ -15,7 +15,7 @@ before(async () => {
   await writeWavFile(p('boom.wav'), [tone], {
     sampleRate: 48000,
     bitDepth: 24,
-    bext: { description: 'boom', originator: 'test', timeReference: 2485497600 }, // 14:23:10:00 at 23.976 (frames 1242240 × 2002)
+    bext: { description: 'boom', originator: 'test', timeReference: 2488405920 }, // 14:23:10:00 at 23.976: 1 242 960 frames × 2002 samples
     ixml: { project: 'ShortFilm', scene: '12', take: '3', tape: 'D1', timecodeRate: '24000/1001', timecodeFlag: 'NDF' },
   });
   await writeWavFile(p('stereo.wav'), [tone, tone], { sampleRate: 44100, bitDepth: 16 });
@@ -45,7 +45,7 @@ describe('dubstage info', () => {
     assert.deepEqual(boom.channelLayout, ['C']);
     assert.equal(boom.frames, 48000);
     assert.equal(boom.durationSeconds, 1);
-    assert.equal(boom.timeReferenceSamples, 2485497600);
+    assert.equal(boom.timeReferenceSamples, 2488405920);
     assert.equal(boom.startTimecode, '14:23:10:00');
     assert.equal(boom.timecodeRate, '23.976');
     assert.equal((boom.ixml as { scene: string }).scene, '12');
@@ -113,7 +113,7 @@ describe('dubstage convert', () => {
     const r = await runDubstage(['convert', p('boom.wav'), out, '--rate', '96000']);
     assert.equal(r.code, 0, r.stderr);
     const info = JSON.parse((await runDubstage(['info', out, '--json'])).stdout)[0];
-    assert.equal(info.timeReferenceSamples, 2485497600 * 2);
+    assert.equal(info.timeReferenceSamples, 2488405920 * 2);
     assert.equal(info.startTimecode, '14:23:10:00');
     assert.match(info.bext.codingHistory, /A=PCM,F=96000,W=24,M=mono,T=dubstage .* convert/);
   });

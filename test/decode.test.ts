@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { convertAudioFile } from '../src/audio/convert.js';
 import { findFfmpeg } from '../src/audio/ffmpeg-binary.js';
 import { openAudio, probeAudio, readAudioFile } from '../src/audio/open.js';
 import { writeWavFile } from '../src/audio/wav-writer.js';
@@ -101,6 +102,12 @@ describe('decoding through ffmpeg', () => {
     for (let n = await reader.read(block, 4096); n > 0; n = await reader.read(block, 4096)) total += n;
     await reader.close();
     assert.ok(Math.abs(total - FRAMES) < 4096, `decoded ${total} frames`);
+    // Converted to BWF, the guide track keeps its place: TimeReference and iXML rate from the MOV.
+    await convertAudioFile(file, p('guide.wav'), { bitDepth: 24 });
+    const wav = await probeAudio(p('guide.wav'));
+    assert.equal(wav.timeReferenceSamples, 172972800);
+    assert.equal(wav.startTimecode, '01:00:00:00');
+    assert.equal(wav.timecodeRate, '23.976');
   });
 
   it('a WAV with a non-PCM codec (mu-law) is decoded by ffmpeg', async () => {

@@ -380,6 +380,29 @@ describe('writing', () => {
     await assert.rejects(stat(writer.tempPath));
     await assert.rejects(stat(p));
   });
+
+  it('an interrupted process (SIGINT, as the CLI handles it) leaves neither a half file nor its temporary file', async () => {
+    const sub = tempDir('dubstage-sigint-');
+    try {
+      const target = join(sub.path, 'interrupted.wav');
+      const writerModule = new URL('../src/audio/wav-writer.js', import.meta.url).href;
+      const script = `
+        import { WavWriter } from ${JSON.stringify(writerModule)};
+        process.on('SIGINT', () => process.exit(130));
+        const w = await WavWriter.create(${JSON.stringify(target)}, { sampleRate: 48000, channels: 2, bitDepth: 24 });
+        const block = [new Float32Array(48000).fill(0.1), new Float32Array(48000).fill(-0.1)];
+        for (let i = 0; i < 5; i++) await w.write(block);
+        process.kill(process.pid, 'SIGINT');
+        setInterval(() => w.write(block), 1);`;
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      assert.equal(r.status, 130, r.stderr);
+      const { readdir } = await import('node:fs/promises');
+      assert.deepEqual(await readdir(sub.path), []);
+    } finally {
+      sub.cleanup();
+    }
+  });
 });
 
 function buildListInfo(fields: Record<string, string>): Buffer {

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { formatFrameRateFraction, parseFrameRate } from '../time/index.js';
 import { DubstageError } from '../errors.js';
 import { codingHistoryLine } from './bext.js';
 import { applyChannelMatrix, channelMatrix, isIdentity } from './channel-map.js';
@@ -6,7 +7,8 @@ import { defaultChannelMask } from './channel-layout.js';
 import { openAudio } from './open.js';
 import { allocateBlock } from './reader.js';
 import { Resampler } from './resample.js';
-import type { AudioFileInfo, SampleFormat } from './types.js';
+import type { IxmlWriteFields } from './ixml.js';
+import type { AudioFileInfo, BextInfo, SampleFormat } from './types.js';
 import { WavWriter } from './wav-writer.js';
 
 export interface ConvertOptions {
@@ -70,9 +72,14 @@ export async function convertAudioFile(input: string, output: string, options: C
     const reducesWordLength = info.sampleFormat === 'float' || info.bitDepth > depth.bitDepth;
     const dither = depth.sampleFormat === 'int' && (mixing || resampling || reducesWordLength);
 
-    const bext = info.bext ? { ...info.bext } : null;
+    // A decoded file with a timecode track (a MOV guide) becomes a timestamped BWF.
+    const bext: Partial<BextInfo> | null = info.bext
+      ? { ...info.bext }
+      : info.timeReferenceSamples !== null
+        ? { description: `${basename(input)}`, timeReference: info.timeReferenceSamples, codingHistory: '' }
+        : null;
     if (bext) {
-      bext.timeReference = Math.round((bext.timeReference * sampleRate) / info.sampleRate);
+      bext.timeReference = Math.round(((bext.timeReference ?? 0) * sampleRate) / info.sampleRate);
       bext.codingHistory =
         (bext.codingHistory && !bext.codingHistory.endsWith('\r\n') ? bext.codingHistory + '\r\n' : bext.codingHistory) +
         codingHistoryLine(sampleRate, depth.bitDepth, channels, options.software ?? 'dubstage convert');
@@ -81,12 +88,12 @@ export async function convertAudioFile(input: string, output: string, options: C
         bext.loudnessValue = bext.loudnessRange = bext.maxTruePeakLevel = bext.maxMomentaryLoudness = bext.maxShortTermLoudness = null;
       }
     }
-    const ixml = info.ixml
-      ? {
-          ...info.ixml,
-          tracks: channels === info.channels ? info.ixml.tracks : [],
-        }
-      : null;
+    const rate = info.timecodeRate === null ? null : parseFrameRate(info.timecodeRate);
+    const ixml: IxmlWriteFields | null = info.ixml
+      ? { ...info.ixml, tracks: channels === info.channels ? info.ixml.tracks : [] }
+      : rate !== null
+        ? { timecodeRate: formatFrameRateFraction(rate), timecodeFlag: rate.dropFrame ? 'DF' : 'NDF' }
+        : null;
     writer = await WavWriter.create(output, {
       sampleRate,
       channels,

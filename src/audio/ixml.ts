@@ -74,7 +74,8 @@ export interface IxmlWriteFields {
   /** Fraction as iXML stores it, e.g. `24000/1001`. */
   timecodeRate?: string | null;
   timecodeFlag?: 'DF' | 'NDF' | string | null;
-  tracks?: { channelIndex: number; name: string; function?: string | null }[];
+  /** CHANNEL_INDEX is the recorder track number; INTERLEAVE_INDEX, the position in this file, defaults to the list order. */
+  tracks?: { channelIndex: number; interleaveIndex?: number | null; name: string; function?: string | null }[];
 }
 
 /** Builds an iXML document; format facts (rate, depth, timestamp) come from the file being written. */
@@ -110,14 +111,14 @@ export function serializeIxml(
   if (fields.tracks && fields.tracks.length > 0) {
     xml += '  <TRACK_LIST>\n';
     xml += tag('TRACK_COUNT', fields.tracks.length, '    ');
-    for (const track of fields.tracks) {
+    fields.tracks.forEach((track, position) => {
       xml += '    <TRACK>\n';
       xml += tag('CHANNEL_INDEX', track.channelIndex, '      ');
-      xml += tag('INTERLEAVE_INDEX', track.channelIndex, '      ');
+      xml += tag('INTERLEAVE_INDEX', track.interleaveIndex ?? position + 1, '      ');
       xml += tag('NAME', track.name, '      ');
       xml += tag('FUNCTION', track.function, '      ');
       xml += '    </TRACK>\n';
-    }
+    });
     xml += '  </TRACK_LIST>\n';
   }
   xml += '</BWFXML>\n';
