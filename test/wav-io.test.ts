@@ -405,6 +405,40 @@ describe('writing', () => {
   });
 });
 
+describe('bad input: one clear error naming the file', () => {
+  const good = { formatTag: 1, channels: 2, sampleRate: 48000, bitsPerSample: 16 };
+  const data = chunk('data', pcmBytes([[1, 2, 3], [4, 5, 6]], 2));
+  const cases: [string, () => Promise<string>, RegExp][] = [
+    ['zero channels', () => writeBytes('zero-ch.wav', buildWav([fmtChunk({ ...good, channels: 0, blockAlign: 4 }), data])), /zero channels/],
+    ['sample rate 0', () => writeBytes('rate0.wav', buildWav([fmtChunk({ ...good, sampleRate: 0 }), data])), /sample rate 0 Hz is not plausible/],
+    ['sample rate 10 MHz', () => writeBytes('rate10M.wav', buildWav([fmtChunk({ ...good, sampleRate: 10_000_000 }), data])), /sample rate 10000000 Hz is not plausible/],
+    ['block align mismatch', () => writeBytes('align.wav', buildWav([fmtChunk({ ...good, blockAlign: 65535 }), data])), /block align 65535 does not match 2 channels of 16-bit/],
+    ['unsupported depth', () => writeBytes('depth.wav', buildWav([fmtChunk({ ...good, bitsPerSample: 12, blockAlign: 4 }), data])), /unsupported PCM depth: 12 bits/],
+    ['chunk past the end', () => writeBytes('past-end.wav', buildWav([fmtChunk(good), chunk('bext', Buffer.alloc(10), { sizeField: 0x7fffffff }), data])), /truncated: the 'bext' chunk declares 2147483647 bytes/],
+    ['data past the end', () => writeBytes('data-past.wav', buildWav([fmtChunk(good), chunk('data', Buffer.alloc(12), { sizeField: 1000 })])), /truncated: the data chunk declares 1000 bytes but only 12 follow/],
+    ['no fmt chunk', () => writeBytes('nofmt.wav', buildWav([data])), /no fmt chunk/],
+    ['no data chunk', () => writeBytes('nodata.wav', buildWav([fmtChunk(good)])), /no data chunk/],
+    ['RF64 without ds64', () => writeBytes('nods64.wav', buildWav([fmtChunk(good), data], 'RF64')), /RF64 file without a ds64 chunk/],
+    ['header only', () => writeBytes('short.wav', Buffer.from('RIFF\x04\x00\x00\x00WAVE', 'latin1')), /no fmt chunk/],
+    ['empty file', () => writeBytes('empty.wav', Buffer.alloc(0)), /is empty/],
+    ['a text file', () => writeBytes('notes.wav', Buffer.from('INT. HALLWAY - DAY\n')), /not a readable audio or video file/],
+    ['a missing file', async () => join(dir.path, 'does-not-exist.wav'), /does-not-exist\.wav: no such file/],
+    ['a directory', async () => dir.path, /is a directory, not an audio file/],
+  ];
+  for (const [label, make, message] of cases) {
+    it(label, async () => {
+      const file = await make();
+      await assert.rejects(probeAudio(file), (e: unknown) => {
+        assert.ok(e instanceof DubstageError, `DubstageError, got ${String(e)}`);
+        assert.ok(e.message.startsWith(file), e.message);
+        assert.match(e.message, message);
+        assert.ok(!e.message.includes('\n'));
+        return true;
+      });
+    });
+  }
+});
+
 function buildListInfo(fields: Record<string, string>): Buffer {
   const parts = [Buffer.from('INFO')];
   for (const [id, text] of Object.entries(fields)) {

@@ -9,12 +9,15 @@ export class ProgressBar {
   readonly #label: string;
   readonly #total: number;
   readonly #enabled: boolean;
-  readonly #start = Date.now();
+  readonly #now: () => number;
+  readonly #start: number;
   #lastDraw = 0;
   #drawn = false;
 
-  constructor(ctx: CliContext, label: string, total: number) {
+  constructor(ctx: CliContext, label: string, total: number, now: () => number = Date.now) {
     this.#ctx = ctx;
+    this.#now = now;
+    this.#start = now();
     this.#label = label;
     this.#total = total;
     const tty = ctx.io.stderr.isTTY === true;
@@ -23,7 +26,7 @@ export class ProgressBar {
 
   update(done: number): void {
     if (!this.#enabled) return;
-    const now = Date.now();
+    const now = this.#now();
     if (now - this.#start < 1000 || now - this.#lastDraw < 100) return;
     this.#lastDraw = now;
     const fraction = this.#total > 0 ? Math.min(1, done / this.#total) : 0;
