@@ -26,6 +26,7 @@
 
 import { createPolyphaseKernel, type KernelKind, type PolyphaseKernel } from '../dsp/polyphase-kernel.js';
 import { besselI0, kaiserBeta, kaiserOrder } from '../dsp/window.js';
+import { gcd } from '../time/exact.js';
 
 export interface ResamplerOptions {
   /** Input sample rate, Hz (positive; need not be an integer, e.g. 47993.4 or 48000/1.001). */
@@ -91,15 +92,6 @@ const MAX_EXACT_COEFFICIENTS = 1 << 21;
  * Linear interpolation between rows leaves errors near (fc/P)² relative (about −126 dB here).
  */
 const ROW_DENSITY = 4096;
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 /**
  * outputRate/inputRate as a reduced fraction up/down. Integer rates are reduced exactly; other

@@ -61,3 +61,13 @@ export function decimalOf(value: number): { num: bigint; den: bigint } | null {
   else den *= 10n ** BigInt(-exp);
   return { num, den };
 }
+
+/** Greatest common divisor of two non-negative integers (Euclid). */
+export function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}

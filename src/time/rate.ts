@@ -6,6 +6,7 @@
  * is `30000/1001`, nominal 30, dropFrame true. Drop-frame exists only for 29.97 and 59.94.
  */
 import { DubstageError } from '../errors.js';
+import { gcd } from './exact.js';
 
 /** An exact timecode frame rate. Always one of the frozen objects in {@link FRAME_RATES}. */
 export interface FrameRate {
@@ -92,15 +93,6 @@ const DECIMALS: ReadonlyArray<readonly [string, FrameRate]> = [
 ];
 
 const SUPPORTED_LIST = '23.976, 24, 25, 29.97, 29.97DF, 30, 48, 50, 59.94, 59.94DF, 60';
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) {
-    const t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 /** The NDF rate with exactly this speed, or undefined. */
 function findSpeed(num: number, den: number): FrameRate | undefined {
