@@ -3,10 +3,11 @@ import { UsageError } from '../errors.js';
 import { formatHelp, GLOBAL_OPTIONS, type CommandSpec } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { infoCommand } from './commands/info.js';
+import { loudnessCommand } from './commands/loudness.js';
 import { createContext, describeError, EXIT, exitCodeFor, type CliIo } from './context.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: CommandSpec[] = [infoCommand, convertCommand];
+const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
