@@ -4,10 +4,11 @@ import { formatHelp, GLOBAL_OPTIONS, type CommandSpec } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { infoCommand } from './commands/info.js';
 import { loudnessCommand } from './commands/loudness.js';
+import { normalizeCommand } from './commands/normalize.js';
 import { createContext, describeError, EXIT, exitCodeFor, type CliIo } from './context.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand];
+const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,161 @@
+import { truePeakOversampling } from './true-peak.js';
+
+/**
+ * Look-ahead true-peak limiter for normalisation. It only acts where the gained signal would pass
+ * the ceiling: the needed gain per sample comes from oversampled peak detection (the meter's
+ * interpolator), is held for the look-ahead time and smoothed with a boxcar of the same length,
+ * which makes the gain reach its minimum exactly when the peak passes (the audio is delayed by the
+ * look-ahead); it then releases exponentially. All channels share one gain, so the image stays put.
+ */
+export interface LimiterOptions {
+  sampleRate: number;
+  channels: number;
+  ceilingDbtp: number;
+  lookaheadMs?: number;
+  releaseMs?: number;
+}
+
+export interface LimiterStats {
+  /** Separate passages where gain reduction was applied. */
+  limitedPeaks: number;
+  /** Samples (per channel) that left the limiter with less than unity gain. */
+  limitedSamples: number;
+  /** Largest gain reduction, dB (positive). */
+  maxReductionDb: number;
+}
+
+const TAPS = 49;
+
+function phases(factor: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let p = 1; p < factor; p++) {
+    const taps: number[] = [];
+    for (let j = p; j < TAPS; j += factor) {
+      const m = j - (TAPS - 1) / 2;
+      const arg = (Math.PI * m) / factor;
+      taps.push((m === 0 ? 1 : Math.sin(arg) / arg) * 0.5 * (1 - Math.cos((2 * Math.PI * j) / (TAPS - 1))));
+    }
+    out.push(Float64Array.from(taps));
+  }
+  return out;
+}
+
+export class TruePeakLimiter {
+  readonly latency: number;
+  readonly #channels: number;
+  readonly #ceiling: number;
+  readonly #phases: Float64Array[];
+  readonly #history: number; // interpolator taps - 1
+  readonly #detectDelay: number; // interpolator centre, input samples
+  readonly #lookahead: number;
+  readonly #release: number;
+  // per channel ring of the last (history + 1) input samples, for the interpolator
+  readonly #fir: Float64Array[];
+  #firPos = 0;
+  // audio delay line (latency samples) per channel, and the gain pipeline
+  readonly #delay: Float32Array[];
+  #delayPos = 0;
+  readonly #need: Float64Array; // ring: required gain, last `lookahead` values (for the hold)
+  readonly #box: Float64Array; // ring: released gain, last `lookahead` values (for the boxcar)
+  #boxSum: number;
+  #pos = 0;
+  #released = 1;
+  #inputFrames = 0;
+  #wasLimiting = false;
+  readonly stats: LimiterStats = { limitedPeaks: 0, limitedSamples: 0, maxReductionDb: 0 };
+
+  constructor(options: LimiterOptions) {
+    const factor = truePeakOversampling(options.sampleRate);
+    this.#channels = options.channels;
+    this.#ceiling = 10 ** (options.ceilingDbtp / 20);
+    this.#phases = phases(factor);
+    this.#history = factor > 1 ? Math.ceil(TAPS / factor) - 1 : 0;
+    this.#detectDelay = factor > 1 ? (TAPS - 1) / 2 / factor : 0;
+    this.#lookahead = Math.max(1, Math.round(((options.lookaheadMs ?? 1.5) * options.sampleRate) / 1000));
+    this.#release = Math.exp(-1 / (((options.releaseMs ?? 50) * options.sampleRate) / 1000));
+    this.latency = this.#detectDelay + this.#lookahead - 1;
+    this.#fir = Array.from({ length: this.#channels }, () => new Float64Array(this.#history + 1));
+    this.#delay = Array.from({ length: this.#channels }, () => new Float32Array(this.latency + 1));
+    this.#need = new Float64Array(this.#lookahead).fill(1);
+    this.#box = new Float64Array(this.#lookahead).fill(1);
+    this.#boxSum = this.#lookahead;
+  }
+
+  /** Peak magnitude (sample and inter-sample) around the sample `detectDelay` frames ago. */
+  #detect(): number {
+    let peak = 0;
+    const h = this.#history;
+    const n = h + 1;
+    for (let c = 0; c < this.#channels; c++) {
+      const ring = this.#fir[c]!;
+      const centre = ring[(this.#firPos - 1 - this.#detectDelay + 2 * n) % n]!;
+      if (Math.abs(centre) > peak) peak = Math.abs(centre);
+      for (const taps of this.#phases) {
+        let y = 0;
+        for (let t = 0; t < taps.length; t++) y += taps[t]! * ring[(this.#firPos - 1 - t + n) % n]!;
+        if (Math.abs(y) > peak) peak = Math.abs(y);
+      }
+    }
+    return peak;
+  }
+
+  #step(input: Float32Array[] | null, i: number, output: Float32Array[], o: number): void {
+    const n = this.#history + 1;
+    for (let c = 0; c < this.#channels; c++) this.#fir[c]![this.#firPos] = input ? input[c]![i]! : 0;
+    this.#firPos = (this.#firPos + 1) % n;
+    const peak = this.#detect();
+    const need = peak > this.#ceiling ? this.#ceiling / peak : 1;
+    // hold: minimum of the needed gain over the look-ahead window
+    const L = this.#lookahead;
+    this.#need[this.#pos % L] = need;
+    let hold = 1;
+    for (let k = 0; k < L; k++) if (this.#need[k]! < hold) hold = this.#need[k]!;
+    // instant attack to the held value, exponential release back towards it
+    this.#released = hold < this.#released ? hold : hold + (this.#released - hold) * this.#release;
+    // boxcar over the look-ahead: the ramp down starts L samples before the peak
+    this.#boxSum += this.#released - this.#box[this.#pos % L]!;
+    this.#box[this.#pos % L] = this.#released;
+    this.#pos++;
+    let gain = this.#boxSum / L;
+    if (gain > 1) gain = 1;
+    // delayed audio out
+    const D = this.latency + 1;
+    const slot = this.#delayPos;
+    for (let c = 0; c < this.#channels; c++) {
+      const line = this.#delay[c]!;
+      const delayed = line[slot]!;
+      line[slot] = input ? input[c]![i]! : 0;
+      output[c]![o] = delayed * gain;
+    }
+    this.#delayPos = (slot + 1) % D;
+    const limiting = gain < 1 - 1e-9;
+    if (limiting) {
+      this.stats.limitedSamples++;
+      const db = -20 * Math.log10(gain);
+      if (db > this.stats.maxReductionDb) this.stats.maxReductionDb = db;
+      if (!this.#wasLimiting) this.stats.limitedPeaks++;
+    }
+    this.#wasLimiting = limiting;
+  }
+
+  /**
+   * Processes `frames` frames; writes as many to `output` and returns how many of them are real
+   * audio (the first `latency` frames of the stream are the delay line filling up and are dropped).
+   */
+  process(input: Float32Array[], frames: number, output: Float32Array[]): number {
+    let written = 0;
+    for (let i = 0; i < frames; i++) {
+      this.#step(input, i, output, written);
+      if (this.#inputFrames++ >= this.latency) written++;
+    }
+    return written;
+  }
+
+  /** Pushes the delayed tail out; `output` must hold `latency` frames. */
+  flush(output: Float32Array[]): number {
+    let written = 0;
+    const tail = Math.min(this.latency, this.#inputFrames);
+    for (let i = 0; i < tail; i++) this.#step(null, 0, output, written++);
+    return written;
+  }
+}
