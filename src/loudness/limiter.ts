@@ -58,6 +58,7 @@ export class TruePeakLimiter {
   readonly #need: Float64Array; // ring: required gain, last `lookahead` values (for the hold)
   readonly #box: Float64Array; // ring: released gain, last `lookahead` values (for the boxcar)
   #boxSum: number;
+  #boxBelowUnity = 0;
   #pos = 0;
   #released = 1;
   #inputFrames = 0;
@@ -112,20 +113,28 @@ export class TruePeakLimiter {
     for (let k = 0; k < L; k++) if (this.#need[k]! < hold) hold = this.#need[k]!;
     // instant attack to the held value, exponential release back towards it
     this.#released = hold < this.#released ? hold : hold + (this.#released - hold) * this.#release;
+    // back within 0.001 dB of unity: end the release, so untouched passages stay bit-exact
+    if (this.#released > 1 - 1e-4 && hold === 1) this.#released = 1;
     // boxcar over the look-ahead: the ramp down starts L samples before the peak
-    this.#boxSum += this.#released - this.#box[this.#pos % L]!;
+    const leaving = this.#box[this.#pos % L]!;
+    if (leaving !== 1) this.#boxBelowUnity--;
+    if (this.#released !== 1) this.#boxBelowUnity++;
+    this.#boxSum += this.#released - leaving;
     this.#box[this.#pos % L] = this.#released;
     this.#pos++;
-    let gain = this.#boxSum / L;
+    // an all-unity window is exactly unity (and resets any rounding drift of the running sum)
+    if (this.#boxBelowUnity === 0) this.#boxSum = L;
+    let gain = this.#boxBelowUnity === 0 ? 1 : this.#boxSum / L;
     if (gain > 1) gain = 1;
     // delayed audio out
+    // ring of latency + 1: after writing this step's sample, the next slot holds the one from `latency` steps ago
     const D = this.latency + 1;
     const slot = this.#delayPos;
+    const oldest = (slot + 1) % D;
     for (let c = 0; c < this.#channels; c++) {
       const line = this.#delay[c]!;
-      const delayed = line[slot]!;
       line[slot] = input ? input[c]![i]! : 0;
-      output[c]![o] = delayed * gain;
+      output[c]![o] = line[oldest]! * gain;
     }
     this.#delayPos = (slot + 1) % D;
     const limiting = gain < 1 - 1e-9;

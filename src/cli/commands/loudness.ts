@@ -103,7 +103,7 @@ export const loudnessCommand: CommandSpec = {
         results.push(loudnessJson(report, withDialogue));
         if (seriesPath) {
           const rows = series.map((p) => `${p.timeSeconds.toFixed(3)},${p.momentaryLufs === null ? '' : p.momentaryLufs.toFixed(2)},${p.shortTermLufs === null ? '' : p.shortTermLufs.toFixed(2)}`);
-          if (seriesPath.includes('{name}')) {
+          if (seriesPath.includes('{name}') || !many) {
             await writeFileAtomic(outputFor(seriesPath, input, many, 'series'), 'timeSeconds,momentaryLufs,shortTermLufs\n' + rows.join('\n') + '\n', values.force === true);
           } else {
             sharedSeries.push(...rows.map((row) => `${csvField(input)},${row}`));
@@ -121,7 +121,7 @@ export const loudnessCommand: CommandSpec = {
         ctx.error(message);
       }
     }
-    if (seriesPath && !seriesPath.includes('{name}') && sharedSeries.length > 0) {
+    if (seriesPath && !seriesPath.includes('{name}') && many && sharedSeries.length > 0) {
       await writeFileAtomic(seriesPath, 'file,timeSeconds,momentaryLufs,shortTermLufs\n' + sharedSeries.join('\n') + '\n', values.force === true);
     }
     if (values.json) ctx.out(JSON.stringify(results, null, 2));
