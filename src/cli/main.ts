@@ -50,7 +50,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     const options = Object.fromEntries(
       Object.entries({ ...command.options, ...GLOBAL_OPTIONS }).map(([key, o]) => [key, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
     );
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, command), options, allowPositionals: true, strict: true });
   } catch (error) {
     earlyCtx.error(`${command.name}: ${(error as Error).message.split('\n')[0]} (see dubstage ${command.name} --help)`);
     return EXIT.usage;
@@ -77,4 +77,19 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     ctx.error(error instanceof UsageError ? `${command.name}: ${describeError(error)}` : describeError(error));
     return exitCodeFor(error);
   }
+}
+
+/** `--target -23` means the value -23, not an option: join such pairs as `--target=-23` for parseArgs. */
+function joinNegativeValues(args: string[], command: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    const next = args[i + 1];
+    if (name !== null && command.options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { normalizeFiles } from '../../loudness/normalize-batch.js';
 import { targetSpec } from '../../loudness/normalize.js';
@@ -67,6 +67,9 @@ export const normalizeCommand: CommandSpec = {
       input,
       output: outDir ? join(outDir, `${basename(input, extname(input))}.wav`) : String(values.out),
     }));
+    for (const job of jobs) {
+      if (resolve(job.input) === resolve(job.output)) throw new UsageError(`${job.output}: output is the input file: originals are never modified, choose another name`);
+    }
     if (!/\.(wav|bwf)$/i.test(jobs[0]!.output)) throw new UsageError(`output must be a .wav or .bwf file, got "${jobs[0]!.output}"`);
     const outcomes = await normalizeFiles(
       jobs,
