@@ -143,6 +143,15 @@ describe('delivery specs', () => {
     assert.equal(BUILTIN_SPECS.find((s) => s.name === 'ebu-r128-s1')!.maxShortTermLufs, -18);
   });
 
+  it('docs/loudness-specs.md lists every built-in spec with its target and ceiling', async () => {
+    const doc = await readFile(new URL('../../docs/loudness-specs.md', import.meta.url), 'utf8');
+    for (const spec of BUILTIN_SPECS) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${spec.name}\` |`));
+      assert.ok(row, `row for ${spec.name}`);
+      assert.ok(new RegExp(`\\| ${spec.targetLufs} (LUFS|LKFS) \\|`).test(row) && row.includes(`| ${spec.truePeakMaxDbtp} dBTP |`), row);
+    }
+  });
+
   it('user specs from YAML and JSON; bad ones are reported by key path', async () => {
     await writeFile(p('specs.yaml'), 'specs:\n  - name: my-channel\n    targetLufs: -20\n    toleranceLu: 1\n    truePeakMaxDbtp: -1.5\n');
     const [mine] = await loadSpecFile(p('specs.yaml'));
