@@ -25,7 +25,7 @@ async function listMedia(dir: string): Promise<string[]> {
 }
 
 async function step(title: string, args: string[]): Promise<void> {
-  process.stdout.write(`\n## ${title}\n$ dubstage ${args.map((a) => (a.startsWith('/') ? relative(root, a) : a)).join(' ')}\n`);
+  process.stdout.write(`${title ? `\n## ${title}\n` : ''}$ dubstage ${args.map((a) => (a.startsWith('/') ? relative(root, a) : a)).join(' ')}\n`);
   const code = await runCli(args);
   if (code !== 0) {
     process.stderr.write(`demo: step failed with exit code ${code}\n`);
@@ -57,4 +57,37 @@ if (production[0]) {
   await step('A 96 kHz copy of a production take keeps its timecode (TimeReference rescaled)', ['convert', production[0], join('demo-out', `${name}_96k.wav`), '--rate', '96000', '--force']);
 }
 await step('The converted files', ['info', ...(await listMedia(out)).map((f) => relative(root, f))]);
+
+const guide = media.find((f) => f.includes('/guide/'));
+await step('Loudness of the production takes, the music and the guide against EBU R 128', [
+  'loudness',
+  ...media.filter((f) => /\/(production|music|guide)\//.test(f)),
+  '--spec',
+  'ebu-r128',
+]);
+if (guide) {
+  await step('Dialogue-gated loudness of the guide track, judged as Netflix would, with a loudness plot', [
+    'loudness',
+    guide,
+    '--spec',
+    'netflix',
+    '--plot',
+    join('demo-out', 'SC12_GUIDE_loudness.svg'),
+    '--series',
+    join('demo-out', 'SC12_GUIDE_loudness.csv'),
+    '--force',
+  ]);
+  await step('Normalise the guide to EBU R 128 and to Spotify (-14 LUFS, -1 dBTP: the true-peak limiter catches the peaks)', [
+    'normalize',
+    guide,
+    '--spec',
+    'ebu-r128',
+    '--out',
+    join('demo-out', 'SC12_GUIDE_R128.wav'),
+    '--force',
+  ]);
+  await step('', ['normalize', guide, '--spec', 'spotify', '--out', join('demo-out', 'SC12_GUIDE_SPOTIFY.wav'), '--force']);
+  await step('The normalised files pass their specs', ['loudness', join('demo-out', 'SC12_GUIDE_R128.wav'), '--spec', 'ebu-r128']);
+  await step('', ['loudness', join('demo-out', 'SC12_GUIDE_SPOTIFY.wav'), '--spec', 'spotify']);
+}
 process.stdout.write('\nDone: outputs in demo-out/\n');
