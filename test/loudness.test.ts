@@ -251,6 +251,20 @@ describe('CLI: dubstage loudness', () => {
     assert.equal(again.code, 2, 'no overwrite without --force');
   });
 
+  it('--dialogue adds exactly {integratedLufs, speechPercent}; music alone falls back to programme loudness under netflix', async () => {
+    const { runDubstage } = await import('./support/cli.js');
+    const r = await runDubstage(['loudness', SCENE + 'production/SC12_T03_BOOM.wav', SCENE + 'music/MX_CUE_1M1.flac', '--dialogue', '--spec', 'netflix', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [boom, music] = JSON.parse(r.stdout) as { dialogue: Record<string, number>; integratedLufs: number; compliance: { judgedOn: string } }[];
+    assert.deepEqual(Object.keys(boom!.dialogue), ['integratedLufs', 'speechPercent']);
+    // the take is 8.2 s with four lines (4.9 s of ground-truth speech, 60 %)
+    assert.ok(boom!.dialogue.speechPercent > 50 && boom!.dialogue.speechPercent < 75, `speech ${boom!.dialogue.speechPercent} %`);
+    assert.ok(Math.abs(boom!.dialogue.integratedLufs - boom!.integratedLufs) < 1.5);
+    assert.equal(boom!.compliance.judgedOn, 'dialogue');
+    assert.equal(music!.dialogue.speechPercent, 0);
+    assert.equal(music!.compliance.judgedOn, 'programme (dialogue fallback)');
+  });
+
   it('an unknown spec is a usage error', async () => {
     const { runDubstage } = await import('./support/cli.js');
     const r = await runDubstage(['loudness', p('tone.wav'), '--spec', 'bbc-fantasy']);
