@@ -1,36 +1,12 @@
 import { extname } from 'node:path';
 import { convertAudioFile } from '../../audio/convert.js';
 import { UsageError } from '../../errors.js';
+import { parseBitsOption, parseIntOption } from '../options.js';
 import type { CommandSpec } from '../command.js';
 import { EXIT, type CliContext } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 import { VERSION } from '../version.js';
-
-function parseIntOption(name: string, value: unknown, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got "${text}"`);
-  const n = Number(text);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-function parseBits(value: unknown): { bitDepth: 16 | 24 | 32; sampleFormat: 'int' | 'float' } | undefined {
-  if (value === undefined) return undefined;
-  switch (String(value).toLowerCase()) {
-    case '16':
-      return { bitDepth: 16, sampleFormat: 'int' };
-    case '24':
-      return { bitDepth: 24, sampleFormat: 'int' };
-    case '32f':
-    case '32':
-    case 'float':
-      return { bitDepth: 32, sampleFormat: 'float' };
-    default:
-      throw new UsageError(`--bits must be 16, 24 or 32f, got "${String(value)}"`);
-  }
-}
 
 export const convertCommand: CommandSpec = {
   name: 'convert',
@@ -64,7 +40,7 @@ export const convertCommand: CommandSpec = {
     if (!/^\.(wav|bwf|rf64|w64)$/i.test(extname(output))) {
       throw new UsageError(`OUT must be a .wav or .bwf file (dubstage writes WAV/BWF/RF64), got "${output}"`);
     }
-    const bits = parseBits(values.bits);
+    const bits = parseBitsOption(values.bits);
     let progress: ProgressBar | null = null;
     const result = await convertAudioFile(input, output, {
       sampleRate: parseIntOption('rate', values.rate, 1000, 768000),

@@ -45,7 +45,7 @@ export const loudnessCommand: CommandSpec = {
   description: [
     'K-weighting derived for the file\'s own sample rate; channel weights from its layout (L R C 1.0,',
     'surrounds 1.41, LFE excluded); momentary every 10 ms, short-term and LRA at 10 Hz; true peak',
-    'oversampled x4 below 96 kHz, x2 below 192 kHz. --dialogue adds dialogue-gated loudness (an open',
+    'oversampled x4 below 192 kHz, x2 above. --dialogue adds dialogue-gated loudness (an open',
     'speech detector, not Dolby Dialogue Intelligence) and the share of speech. --spec judges the',
     'result against a delivery spec (see docs/loudness-specs.md; add your own with --spec-file);',
     'a non-compliant file is reported with pass: false and still exits 0 (measurement succeeded).',

@@ -6,17 +6,10 @@ import { targetSpec } from '../../loudness/normalize.js';
 import { loadSpecFile, resolveSpec } from '../../loudness/specs.js';
 import type { CommandSpec } from '../command.js';
 import { batchExitCode, type CliContext } from '../context.js';
+import { parseBitsOption, parseNumberOption } from '../options.js';
 import { renderTable } from '../table.js';
 import { VERSION } from '../version.js';
 import { loudnessJson } from './loudness.js';
-
-function parseNumber(name: string, value: unknown, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || String(value).trim() === '') throw new UsageError(`--${name} must be a number, got "${String(value)}"`);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
 
 export const normalizeCommand: CommandSpec = {
   name: 'normalize',
@@ -57,10 +50,8 @@ export const normalizeCommand: CommandSpec = {
     const spec =
       typeof values.spec === 'string'
         ? await resolveSpec(values.spec, userSpecs)
-        : targetSpec(parseNumber('target', values.target, -70, 0)!, parseNumber('true-peak', values['true-peak'], -20, 0) ?? -1);
-    const bitsText = values.bits === undefined ? undefined : String(values.bits).toLowerCase();
-    if (bitsText !== undefined && !['16', '24', '32f', '32'].includes(bitsText)) throw new UsageError(`--bits must be 16, 24 or 32f, got "${bitsText}"`);
-    const bitDepth = bitsText === undefined ? undefined : bitsText === '16' ? 16 : bitsText === '24' ? 24 : 32;
+        : targetSpec(parseNumberOption('target', values.target, -70, 0)!, parseNumberOption('true-peak', values['true-peak'], -20, 0) ?? -1);
+    const bits = parseBitsOption(values.bits);
     const outDir = typeof values['out-dir'] === 'string' ? values['out-dir'] : null;
     if (outDir) await mkdir(outDir, { recursive: true });
     const jobs = positionals.map((input) => ({
@@ -73,7 +64,7 @@ export const normalizeCommand: CommandSpec = {
     if (!/\.(wav|bwf)$/i.test(jobs[0]!.output)) throw new UsageError(`output must be a .wav or .bwf file, got "${jobs[0]!.output}"`);
     const outcomes = await normalizeFiles(
       jobs,
-      { spec, bitDepth: bitDepth as 16 | 24 | 32 | undefined, overwrite: values.force === true, software: `dubstage ${VERSION} normalize` },
+      { spec, bitDepth: bits?.bitDepth, overwrite: values.force === true, software: `dubstage ${VERSION} normalize` },
       (outcome) => {
         if ('error' in outcome) ctx.error(outcome.error.message);
         else if (outcome.report.limiter) {
