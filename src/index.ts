@@ -9,3 +9,4 @@ export * from './audio/index.js';
 export * from './time/index.js';
 export * from './dsp/index.js';
 export { DubstageError, MediaFormatError, UsageError, type ErrorKind } from './errors.js';
+export * from './loudness/index.js';

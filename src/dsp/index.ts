@@ -3,3 +3,4 @@ export { TpdfDither } from './dither.js';
 export { SeededRandom } from './random.js';
 export { Fft, RealFft } from './fft.js';
 export { besselI0, blackmanHarris, kaiserAt, kaiserBeta, kaiserOrder, kaiserWindow } from './window.js';
+export { SPEECH_DETECTOR_MODEL, SpeechDetector, speechRegions, type SpeechActivity, type SpeechDetectorOptions } from './speech-detector.js';

@@ -14,6 +14,10 @@
  * Row lengths (`taps`) must be multiples of 4; every address used must lie inside the heap.
  */
 
+import {
+  assembleModule, compileModule, F64, funcType, get, I32, i32, instantiate, OP, set, tee, V128, WASM_PAGE, type WasmFunction,
+} from './wasm-assembler.js';
+
 export type KernelKind = 'wasm' | 'js';
 
 export interface PolyphaseKernel {
@@ -39,69 +43,13 @@ export interface PolyphaseKernel {
 }
 
 // ---------------------------------------------------------------------------------------------
-// WebAssembly module, assembled byte by byte (no toolchain needed at build time).
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
-}
+// WebAssembly module, assembled byte by byte (no toolchain needed at build time; see wasm-assembler.ts).
 
 type ExactFn = (coef: number, x: number, out: number, n: number, p: number, L: number, mDivBytes: number, mMod: number, rowBytes: number) => void;
 type InterpFn = (
   coef: number, x: number, out: number, n: number, p: number, L: number, mDivBytes: number, mMod: number, rowBytes: number,
   scale: number,
 ) => void;
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const tee = (i: number): number[] => [0x22, ...uleb(i)];
-const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-
-const OP = {
-  block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], end: [0x0b], brIf: (d: number) => [0x0d, d],
-  i32eqz: [0x45], i32ltU: [0x49], i32geU: [0x4f], i32add: [0x6a], i32sub: [0x6b], i32mul: [0x6c],
-  f64add: [0xa0], f64sub: [0xa1], f64mul: [0xa2], i32truncF64U: [0xab], f32demoteF64: [0xb6], f64convertI32U: [0xb8],
-  f32store: [0x38, 2, 0],
-  v128load: (offset: number) => simd(0x00, 3, ...uleb(offset)),
-  v128zero: simd(0x0c, ...new Array<number>(16).fill(0)),
-  f64x2lane: (lane: number) => simd(0x21, lane),
-  f64x2add: simd(0xf0), f64x2mul: simd(0xf2),
-};
 
 // Parameters shared by both functions.
 const P_COEF = 0, P_X = 1, P_OUT = 2, P_N = 3, P_P = 4, P_L = 5, P_MDIVB = 6, P_MMOD = 7, P_ROWB = 8, P_SCALE = 9;
@@ -130,7 +78,7 @@ function storeAndStep(yLocalF64: number): number[] {
   ];
 }
 
-function exactBody(): number[] {
+function exactFunction(): WasmFunction {
   // locals: 9 c, 10 xp, 11 end (i32); 12 accA, 13 accB (v128); 14 y (f64)
   const C = 9, XP = 10, END = 11, A = 12, B = 13, Y = 14;
   const code = [
@@ -153,12 +101,11 @@ function exactBody(): number[] {
     ...get(P_N), ...i32(1), ...OP.i32sub, ...tee(P_N), ...OP.brIf(0),
     ...OP.end,
     ...OP.end,
-    ...OP.end,
   ];
-  return [...vec([[3, I32], [2, V128], [1, F64]]), ...code];
+  return { type: 0, locals: [[3, I32], [2, V128], [1, F64]], code, export: 'exact' };
 }
 
-function interpolatedBody(): number[] {
+function interpolatedFunction(): WasmFunction {
   // locals: 10 c0, 11 c1, 12 xp, 13 end, 14 q (i32); 15 a, 16 pos, 17 s0, 18 y (f64);
   //         19 a0, 20 b0, 21 a1, 22 b1, 23 xa, 24 xb (v128)
   const C0 = 10, C1 = 11, XP = 12, END = 13, Q = 14, FR = 15, POS = 16, S0 = 17, Y = 18;
@@ -197,46 +144,20 @@ function interpolatedBody(): number[] {
     ...get(P_N), ...i32(1), ...OP.i32sub, ...tee(P_N), ...OP.brIf(0),
     ...OP.end,
     ...OP.end,
-    ...OP.end,
   ];
-  return [...vec([[5, I32], [4, F64], [6, V128]]), ...code];
+  return { type: 1, locals: [[5, I32], [4, F64], [6, V128]], code, export: 'interpolated' };
 }
 
-function assembleModule(): Uint8Array {
-  const exactType = [0x60, ...vec(new Array<number[]>(9).fill([I32])), 0];
-  const interpType = [0x60, ...vec([...new Array<number[]>(9).fill([I32]), [F64]]), 0];
-  const exact = exactBody();
-  const interp = interpolatedBody();
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([exactType, interpType])),
-    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('exact'), 0x00, 0], [...name('interpolated'), 0x00, 1]])),
-    ...section(10, vec([[...uleb(exact.length), ...exact], [...uleb(interp.length), ...interp]])),
-  ]);
+function assemblePolyphaseModule(): Uint8Array {
+  const params = new Array<number>(9).fill(I32);
+  return assembleModule([funcType(params, []), funcType([...params, F64], [])], [exactFunction(), interpolatedFunction()]);
 }
 
 let wasmModule: object | null | undefined;
 
-function wasmApi(): WasmApi | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  return api === undefined ? null : api;
-}
-
 /** The compiled module, or null when WebAssembly SIMD is unavailable. Compiled once, synchronously (it is ~1 KB). */
 function getWasmModule(): object | null {
-  if (wasmModule !== undefined) return wasmModule;
-  wasmModule = null;
-  const api = wasmApi();
-  if (api !== null) {
-    try {
-      const bytes = assembleModule();
-      if (api.validate(bytes)) wasmModule = new api.Module(bytes);
-    } catch {
-      wasmModule = null;
-    }
-  }
+  if (wasmModule === undefined) wasmModule = compileModule(assemblePolyphaseModule());
   return wasmModule;
 }
 
@@ -245,16 +166,14 @@ export function isWasmSimdSupported(): boolean {
   return getWasmModule() !== null;
 }
 
-const PAGE = 65536;
+const PAGE = WASM_PAGE;
 
 function createWasmKernel(heapBytes: number): PolyphaseKernel | null {
   const module = getWasmModule();
-  const api = wasmApi();
-  if (module === null || api === null) return null;
-  const memory = new api.Memory({ initial: Math.max(1, Math.ceil(heapBytes / PAGE)) });
-  const instance = new api.Instance(module, { e: { m: memory } });
-  const exact = instance.exports['exact'] as ExactFn;
-  const interp = instance.exports['interpolated'] as InterpFn;
+  if (module === null) return null;
+  const { memory, exports } = instantiate(module, heapBytes);
+  const exact = exports['exact'] as ExactFn;
+  const interp = exports['interpolated'] as InterpFn;
   return {
     kind: 'wasm',
     f64: new Float64Array(memory.buffer),

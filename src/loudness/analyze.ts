@@ -1,4 +1,5 @@
 import { openAudio } from '../audio/open.js';
+import { SpeechDetector } from '../dsp/speech-detector.js';
 import { allocateBlock } from '../audio/reader.js';
 import { checkCompliance, type Compliance, type DialogueLoudness } from './compliance.js';
 import { dialogueLoudness, dialogueMix, type SpeechTimeline } from './dialogue.js';
@@ -33,11 +34,7 @@ export interface LoudnessReport extends LoudnessResult {
 
 const BLOCK = 65536;
 
-let defaultFactory: SpeechDetectorFactory | null = null;
-/** Registers the default speech detector (kept out of this module's imports so the meter stays light). */
-export function setDefaultSpeechDetector(factory: SpeechDetectorFactory): void {
-  defaultFactory = factory;
-}
+const defaultFactory: SpeechDetectorFactory = (sampleRate) => new SpeechDetector({ sampleRate });
 
 /** One streaming pass over a file: loudness, optional dialogue gating, optional spec check. */
 export async function analyzeLoudnessFile(file: string, options: AnalyzeOptions = {}): Promise<LoudnessReport> {
@@ -47,8 +44,7 @@ export async function analyzeLoudnessFile(file: string, options: AnalyzeOptions 
     const { info } = reader;
     const meter = new LoudnessMeter({ sampleRate: info.sampleRate, channelLayout: info.channelLayout, dualMono: options.dualMono, onSeries: options.onSeries });
     const factory = options.speechDetector ?? defaultFactory;
-    if (wantDialogue && factory === null) throw new Error('no speech detector registered');
-    const detector = wantDialogue ? await factory!(info.sampleRate) : null;
+    const detector = wantDialogue ? await factory(info.sampleRate) : null;
     const block = allocateBlock(info.channels, BLOCK);
     const mono = detector ? new Float32Array(BLOCK) : null;
     let done = 0;

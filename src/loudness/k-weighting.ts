@@ -45,6 +45,10 @@ export function kWeightingCoefficients(sampleRate: number): KWeightingCoefficien
 /**
  * One channel's K-weighting filter (two cascaded direct-form-I biquads, f64 state) that returns
  * the energy (sum of squares) of the filtered signal instead of the signal itself.
+ *
+ * This is the scalar reference: `KWeightingBank` and `LoudnessKernel` (kernels.ts) run the same
+ * operations in the same order for two channels per WebAssembly f64x2 vector and return
+ * bit-identical energies, so keep the three in step if this changes.
  */
 export class KWeightingFilter {
   readonly #c: KWeightingCoefficients;

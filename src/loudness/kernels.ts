@@ -36,7 +36,7 @@
 import { instantiate, WASM_PAGE } from '../dsp/wasm-assembler.js';
 import { type KWeightingCoefficients, KWeightingFilter, kWeightingCoefficients } from './k-weighting.js';
 import {
-  KW_STATE, KW_STATE_BYTES, loudnessWasmModule, TP_CHUNK, TP_HISTORY, TP_STATE, TP_STATE_BYTES, type KwFn, type TpFn,
+  KW_STATE, KW_STATE_BYTES, loudnessWasmModule as compileLoudnessModule, TP_CHUNK, TP_HISTORY, TP_STATE, TP_STATE_BYTES, type KwFn, type TpFn,
 } from './kernels-wasm.js';
 
 export type KernelKind = 'wasm' | 'js';
@@ -46,14 +46,19 @@ export function isLoudnessWasmSupported(): boolean {
   return loudnessWasmModule() !== null;
 }
 
+function loudnessWasmModule(): object | null {
+  return compileLoudnessModule(tpDesign(4)!.coefficients, tpDesign(2)!.coefficients);
+}
+
 // ---------------------------------------------------------------------------------------------
 // True-peak interpolator design
 
 const TP_TAPS = 49;
 
-/** Oversampling factor: ×4 below 96 kHz, ×2 below 192 kHz, none from 192 kHz. */
+/** Oversampling factor: ×4 below 192 kHz, ×2 from 192 kHz (BS.1770-4 asks at least ×4 below 96 kHz, ×2 up to 192 kHz). */
 export function truePeakOversampling(sampleRate: number): number {
-  return sampleRate < 96000 ? 4 : sampleRate < 192000 ? 2 : 1;
+  // x4 at 88.2/96 kHz too: with x2, rate-relative test signals (Tech 3341 cases 20, 22) read the sample peak
+  return sampleRate < 192000 ? 4 : 2;
 }
 
 /**
@@ -85,8 +90,19 @@ interface TpDesign {
   bound: number;
 }
 
+const designs = new Map<number, TpDesign>();
+
 function tpDesign(factor: number): TpDesign | null {
   if (factor === 1) return null;
+  let design = designs.get(factor);
+  if (design === undefined) {
+    design = computeTpDesign(factor);
+    designs.set(factor, design);
+  }
+  return design;
+}
+
+function computeTpDesign(factor: number): TpDesign {
   const phases = truePeakPhases(factor);
   const sum = (a: ArrayLike<number>): number => Array.from(a).reduce((s, c) => s + Math.abs(c), 0);
   if (factor === 4) {
@@ -304,8 +320,8 @@ export class LoudnessKernel {
     this.#coef = take(512);
     this.#tpState = Array.from({ length: channels }, () => take(TP_STATE_BYTES));
     this.#kwState = Array.from({ length: pairs }, () => take(KW_STATE_BYTES));
-    this.#ends = take(4 * CHUNK);
-    this.#out = take(16 * CHUNK);
+    this.#ends = take(this.#kw ? 4 * CHUNK : 0);
+    this.#out = take(this.#kw ? 16 * CHUNK : 0);
     const stride = 4 * (TP_HISTORY + CHUNK + TP_CHUNK);
     this.#x = Array.from({ length: channels }, () => take(stride) + 4 * TP_HISTORY);
 

@@ -1,4 +1,4 @@
-import { truePeakOversampling } from './true-peak.js';
+import { truePeakOversampling, truePeakPhases } from './kernels.js';
 
 /**
  * Look-ahead true-peak limiter for normalisation. It only acts where the gained signal would pass
@@ -22,22 +22,6 @@ export interface LimiterStats {
   limitedSamples: number;
   /** Largest gain reduction, dB (positive). */
   maxReductionDb: number;
-}
-
-const TAPS = 49;
-
-function phases(factor: number): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (let p = 1; p < factor; p++) {
-    const taps: number[] = [];
-    for (let j = p; j < TAPS; j += factor) {
-      const m = j - (TAPS - 1) / 2;
-      const arg = (Math.PI * m) / factor;
-      taps.push((m === 0 ? 1 : Math.sin(arg) / arg) * 0.5 * (1 - Math.cos((2 * Math.PI * j) / (TAPS - 1))));
-    }
-    out.push(Float64Array.from(taps));
-  }
-  return out;
 }
 
 export class TruePeakLimiter {
@@ -69,9 +53,9 @@ export class TruePeakLimiter {
     const factor = truePeakOversampling(options.sampleRate);
     this.#channels = options.channels;
     this.#ceiling = 10 ** (options.ceilingDbtp / 20);
-    this.#phases = phases(factor);
-    this.#history = factor > 1 ? Math.ceil(TAPS / factor) - 1 : 0;
-    this.#detectDelay = factor > 1 ? (TAPS - 1) / 2 / factor : 0;
+    this.#phases = truePeakPhases(factor);
+    this.#history = this.#phases.reduce((n, p) => Math.max(n, p.length), 1) - 1;
+    this.#detectDelay = factor > 1 ? 24 / factor : 0; // centre of the 49-tap interpolator
     this.#lookahead = Math.max(1, Math.round(((options.lookaheadMs ?? 1.5) * options.sampleRate) / 1000));
     this.#release = Math.exp(-1 / (((options.releaseMs ?? 50) * options.sampleRate) / 1000));
     this.latency = this.#detectDelay + this.#lookahead - 1;

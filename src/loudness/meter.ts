@@ -1,5 +1,5 @@
-import { channelWeight, KWeightingFilter, kWeightingCoefficients } from './k-weighting.js';
-import { TruePeakDetector } from './true-peak.js';
+import { channelWeight } from './k-weighting.js';
+import { LoudnessKernel } from './kernels.js';
 import type { LoudnessMeterOptions, LoudnessResult, LoudnessSeriesPoint } from './types.js';
 
 /**
@@ -50,9 +50,12 @@ export class LoudnessMeter {
   readonly sampleRate: number;
   readonly channels: number;
   readonly #weights: number[];
-  readonly #filters: KWeightingFilter[];
-  readonly #peaks: TruePeakDetector[] | null;
-  readonly #samplePeaks: Float64Array;
+  /** K-weighted energies per segment, sample and true peaks, all channels in one pass (WebAssembly SIMD or JS). */
+  readonly #kernel: LoudnessKernel;
+  readonly #truePeak: boolean;
+  // segment ends (sub-block boundaries within a process() block) and their energies [segment × channel]
+  #ends = new Int32Array(64);
+  #energies: Float64Array;
   readonly #onSeries: ((point: LoudnessSeriesPoint) => void) | undefined;
   // ring of the last SHORT_TERM_SUBS sub-blocks: weighted energy and sample count
   readonly #subEnergy = new Float64Array(SHORT_TERM_SUBS);
@@ -75,10 +78,9 @@ export class LoudnessMeter {
     this.channels = channelLayout.length;
     const dualMono = options.dualMono === true && channelLayout.length === 1;
     this.#weights = channelLayout.map((name) => channelWeight(name) * (dualMono ? 2 : 1));
-    const coefficients = kWeightingCoefficients(sampleRate);
-    this.#filters = channelLayout.map(() => new KWeightingFilter(coefficients));
-    this.#peaks = options.truePeak === false ? null : channelLayout.map(() => new TruePeakDetector(sampleRate));
-    this.#samplePeaks = new Float64Array(this.channels);
+    this.#truePeak = options.truePeak !== false;
+    this.#kernel = new LoudnessKernel({ sampleRate, channels: this.channels, truePeak: this.#truePeak });
+    this.#energies = new Float64Array(this.#ends.length * this.channels);
     this.#onSeries = options.onSeries;
     this.#subEnd = this.#subBoundary(1);
   }
@@ -91,27 +93,28 @@ export class LoudnessMeter {
   process(planar: Float32Array[], frames: number): void {
     if (this.#finished) throw new Error('LoudnessMeter: process after finish');
     if (planar.length !== this.channels) throw new RangeError(`expected ${this.channels} channels, got ${planar.length}`);
-    let offset = 0;
-    while (offset < frames) {
-      const n = Math.min(frames - offset, this.#subEnd - this.#frames);
-      const end = offset + n;
-      for (let c = 0; c < this.channels; c++) {
-        const e = this.#filters[c]!.energy(planar[c]!, offset, end);
-        this.#subAccum += this.#weights[c]! * e;
+    if (frames <= 0) return;
+    // split [0, frames) at the sub-block boundaries
+    let segments = 0;
+    for (let k = this.#subIndex + 1, end = this.#subEnd - this.#frames; ; end = this.#subBoundary(++k) - this.#frames) {
+      if (segments === this.#ends.length) {
+        const grown = new Int32Array(2 * segments);
+        grown.set(this.#ends);
+        this.#ends = grown;
+        this.#energies = new Float64Array(grown.length * this.channels);
       }
-      this.#frames += n;
+      this.#ends[segments++] = Math.min(end, frames);
+      if (end >= frames) break;
+    }
+    this.#kernel.process(planar, 0, frames, this.#ends, segments, this.#energies);
+    const channels = this.channels;
+    let offset = 0;
+    for (let s = 0; s < segments; s++) {
+      const end = this.#ends[s]!;
+      for (let c = 0; c < channels; c++) this.#subAccum += this.#weights[c]! * this.#energies[s * channels + c]!;
+      this.#frames += end - offset;
       offset = end;
       if (this.#frames === this.#subEnd) this.#completeSubBlock();
-    }
-    for (let c = 0; c < this.channels; c++) {
-      const x = planar[c]!;
-      let peak = this.#samplePeaks[c]!;
-      for (let i = 0; i < frames; i++) {
-        const a = x[i]! < 0 ? -x[i]! : x[i]!;
-        if (a > peak) peak = a;
-      }
-      this.#samplePeaks[c] = peak;
-      this.#peaks?.[c]!.process(x, frames);
     }
   }
 
@@ -166,7 +169,7 @@ export class LoudnessMeter {
   finish(): LoudnessResult {
     if (this.#finished) return this.#finished;
     const notes: string[] = [];
-    this.#peaks?.forEach((p) => p.flush());
+    if (this.#truePeak) this.#kernel.flush();
     const integrated = gatedLoudness(this.#blockPowers.view());
     if (integrated === null) {
       notes.push(
@@ -178,9 +181,12 @@ export class LoudnessMeter {
     const lra = loudnessRange(this.#shortTerm.view());
     if (lra === null) notes.push(this.#shortTerm.length === 0 ? 'programme shorter than 3 s: no loudness range' : 'too few short-term values above the gates for a loudness range');
     const db = (linear: number): number | null => (linear > 0 ? 20 * Math.log10(linear) : null);
-    const channelPeaks = this.#peaks ? this.#peaks.map((p) => db(p.peak)) : Array.from(this.#samplePeaks, (p) => db(p));
-    const samplePeak = db(Math.max(...this.#samplePeaks));
-    const truePeak = this.#peaks ? db(Math.max(...this.#peaks.map((p) => p.peak))) : null;
+    const kernel = this.#kernel;
+    const samplePeaks = Array.from({ length: this.channels }, (_, c) => kernel.samplePeak(c));
+    const truePeaks = Array.from({ length: this.channels }, (_, c) => kernel.truePeak(c));
+    const channelPeaks = (this.#truePeak ? truePeaks : samplePeaks).map((p) => db(p));
+    const samplePeak = db(Math.max(...samplePeaks));
+    const truePeak = this.#truePeak ? db(Math.max(...truePeaks)) : null;
     if (samplePeak === null) notes.push('digital silence: no peak level');
     this.#finished = {
       sampleRate: this.sampleRate,
