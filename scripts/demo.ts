@@ -4,7 +4,7 @@
  *
  *   npm run demo
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli/main.js';
@@ -34,6 +34,7 @@ async function step(title: string, args: string[]): Promise<void> {
 }
 
 process.chdir(root);
+await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 const media = (await listMedia(scene)).map((f) => relative(root, f));
 if (media.length === 0) {
@@ -77,7 +78,7 @@ if (guide) {
     join('demo-out', 'SC12_GUIDE_loudness.csv'),
     '--force',
   ]);
-  await step('Normalise the guide to EBU R 128 and to Spotify (-14 LUFS, -1 dBTP: the true-peak limiter catches the peaks)', [
+  await step('Normalise the guide to EBU R 128, to Spotify (-14 LUFS, -1 dBTP: the true-peak limiter catches the peaks) and to Netflix (dialogue-gated -27)', [
     'normalize',
     guide,
     '--spec',
@@ -87,7 +88,9 @@ if (guide) {
     '--force',
   ]);
   await step('', ['normalize', guide, '--spec', 'spotify', '--out', join('demo-out', 'SC12_GUIDE_SPOTIFY.wav'), '--force']);
+  await step('', ['normalize', guide, '--spec', 'netflix', '--out', join('demo-out', 'SC12_GUIDE_NETFLIX.wav'), '--force']);
   await step('The normalised files pass their specs', ['loudness', join('demo-out', 'SC12_GUIDE_R128.wav'), '--spec', 'ebu-r128']);
   await step('', ['loudness', join('demo-out', 'SC12_GUIDE_SPOTIFY.wav'), '--spec', 'spotify']);
+  await step('', ['loudness', join('demo-out', 'SC12_GUIDE_NETFLIX.wav'), '--spec', 'netflix']);
 }
 process.stdout.write('\nDone: outputs in demo-out/\n');

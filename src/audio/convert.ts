@@ -1,14 +1,12 @@
 import { basename, resolve } from 'node:path';
-import { formatFrameRateFraction, parseFrameRate } from '../time/index.js';
 import { DubstageError } from '../errors.js';
-import { codingHistoryLine } from './bext.js';
+import { carriedMetadata, derivedDepth } from './carry-metadata.js';
 import { applyChannelMatrix, channelMatrix, isIdentity } from './channel-map.js';
 import { defaultChannelMask } from './channel-layout.js';
 import { openAudio } from './open.js';
 import { allocateBlock } from './reader.js';
 import { Resampler } from './resample.js';
-import type { IxmlWriteFields } from './ixml.js';
-import type { AudioFileInfo, BextInfo, SampleFormat } from './types.js';
+import type { AudioFileInfo, SampleFormat } from './types.js';
 import { WavWriter } from './wav-writer.js';
 
 export interface ConvertOptions {
@@ -41,12 +39,6 @@ export interface ConvertResult {
 
 const BLOCK = 16384;
 
-function defaultDepth(info: AudioFileInfo): { bitDepth: 16 | 24 | 32; sampleFormat: SampleFormat } {
-  if (info.sampleFormat === 'int' && info.bitDepth <= 16) return { bitDepth: 16, sampleFormat: 'int' };
-  if (info.sampleFormat === 'int' && info.bitDepth <= 24) return { bitDepth: 24, sampleFormat: 'int' };
-  return { bitDepth: 32, sampleFormat: 'float' };
-}
-
 /**
  * Converts any readable file to WAV/BWF, streaming: sample rate (high-quality resampler), word
  * length (TPDF dither when reducing), channel count (standard fold-downs only). BWF metadata is
@@ -63,7 +55,7 @@ export async function convertAudioFile(input: string, output: string, options: C
     const sampleRate = options.sampleRate ?? info.sampleRate;
     const depth = options.bitDepth !== undefined
       ? { bitDepth: options.bitDepth, sampleFormat: options.sampleFormat ?? (options.bitDepth === 32 ? 'float' : 'int') as SampleFormat }
-      : defaultDepth(info);
+      : derivedDepth(info);
     const channels = options.channels ?? info.channels;
     const matrix = channelMatrix(info.channelLayout, channels);
     const mixing = !isIdentity(matrix);
@@ -72,37 +64,21 @@ export async function convertAudioFile(input: string, output: string, options: C
     const reducesWordLength = info.sampleFormat === 'float' || info.bitDepth > depth.bitDepth;
     const dither = depth.sampleFormat === 'int' && (mixing || resampling || reducesWordLength);
 
-    // A decoded file with a timecode track (a MOV guide) becomes a timestamped BWF.
-    const bext: Partial<BextInfo> | null = info.bext
-      ? { ...info.bext }
-      : info.timeReferenceSamples !== null
-        ? { description: `${basename(input)}`, timeReference: info.timeReferenceSamples, codingHistory: '' }
-        : null;
-    if (bext) {
-      bext.timeReference = Math.round(((bext.timeReference ?? 0) * sampleRate) / info.sampleRate);
-      bext.codingHistory =
-        (bext.codingHistory && !bext.codingHistory.endsWith('\r\n') ? bext.codingHistory + '\r\n' : bext.codingHistory) +
-        codingHistoryLine(sampleRate, depth.bitDepth, channels, options.software ?? 'dubstage convert');
-      // Loudness fields describe the old samples; they no longer hold after mixing or requantising.
-      if (mixing || dither) {
-        bext.loudnessValue = bext.loudnessRange = bext.maxTruePeakLevel = bext.maxMomentaryLoudness = bext.maxShortTermLoudness = null;
-      }
-    }
-    const rate = info.timecodeRate === null ? null : parseFrameRate(info.timecodeRate);
-    const ixml: IxmlWriteFields | null = info.ixml
-      ? { ...info.ixml, tracks: channels === info.channels ? info.ixml.tracks : [] }
-      : rate !== null
-        ? { timecodeRate: formatFrameRateFraction(rate), timecodeFlag: rate.dropFrame ? 'DF' : 'NDF' }
-        : null;
+    const metadata = carriedMetadata(info, {
+      sampleRate,
+      bitDepth: depth.bitDepth,
+      channels,
+      samplesChanged: mixing || dither,
+      history: options.software ?? 'dubstage convert',
+      description: basename(input),
+    });
     writer = await WavWriter.create(output, {
       sampleRate,
       channels,
       bitDepth: depth.bitDepth,
       sampleFormat: depth.sampleFormat,
       channelMask: channels === info.channels && info.channelMask !== null ? info.channelMask : defaultChannelMask(channels),
-      bext,
-      ixml,
-      info: info.info,
+      ...metadata,
       dither,
       ditherSeed: options.ditherSeed ?? 0,
       overwrite: options.overwrite === true,

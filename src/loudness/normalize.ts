@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { access, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { codingHistoryLine } from '../audio/bext.js';
+import { carriedMetadata, derivedDepth } from '../audio/carry-metadata.js';
 import { writeBextLoudness } from '../audio/bext-update.js';
 import { openAudio } from '../audio/open.js';
 import { allocateBlock } from '../audio/reader.js';
-import type { AudioFileInfo, BextInfo, SampleFormat } from '../audio/types.js';
+import type { SampleFormat } from '../audio/types.js';
 import { WavWriter } from '../audio/wav-writer.js';
 import { DubstageError } from '../errors.js';
 import { analyzeLoudnessFile, type LoudnessReport, type SpeechDetectorFactory } from './analyze.js';
@@ -48,23 +48,22 @@ export function targetSpec(targetLufs: number, truePeakMaxDbtp = -1, toleranceLu
   return { name: `target${targetLufs}`, title: `target ${targetLufs} LUFS`, measure: 'programme', targetLufs, toleranceLu, truePeakMaxDbtp, source: 'command line' };
 }
 
-function outputDepth(info: AudioFileInfo, bitDepth: NormalizeOptions['bitDepth']): { bitDepth: 16 | 24 | 32; sampleFormat: SampleFormat } {
-  if (bitDepth !== undefined) return { bitDepth, sampleFormat: bitDepth === 32 ? 'float' : 'int' };
-  if (info.sampleFormat === 'int' && info.bitDepth <= 16) return { bitDepth: 16, sampleFormat: 'int' };
-  if (info.sampleFormat === 'int' && info.bitDepth <= 24) return { bitDepth: 24, sampleFormat: 'int' };
-  return { bitDepth: 32, sampleFormat: 'float' };
-}
-
 async function render(input: string, staging: string, gainDb: number, ceilingDbtp: number | null, options: NormalizeOptions): Promise<LimiterStats | null> {
   const reader = await openAudio(input);
   let writer: WavWriter | null = null;
   try {
     const { info } = reader;
-    const depth = outputDepth(info, options.bitDepth);
-    const bext: Partial<BextInfo> = info.bext ? { ...info.bext } : { description: basename(input), timeReference: info.timeReferenceSamples ?? 0 };
-    bext.codingHistory =
-      (bext.codingHistory && !bext.codingHistory.endsWith('\r\n') ? `${bext.codingHistory}\r\n` : bext.codingHistory ?? '') +
-      codingHistoryLine(info.sampleRate, depth.bitDepth, info.channels, `${options.software ?? 'dubstage normalize'} ${options.spec.name} gain ${gainDb.toFixed(2)} dB`);
+    const depth = options.bitDepth !== undefined ? { bitDepth: options.bitDepth, sampleFormat: (options.bitDepth === 32 ? 'float' : 'int') as SampleFormat } : derivedDepth(info);
+    const metadata = carriedMetadata(info, {
+      sampleRate: info.sampleRate,
+      bitDepth: depth.bitDepth,
+      channels: info.channels,
+      samplesChanged: true,
+      history: `${options.software ?? 'dubstage normalize'} ${options.spec.name} gain ${gainDb.toFixed(2)} dB`,
+      description: basename(input),
+    });
+    // the loudness fields are written after the final measurement, so a bext chunk must exist
+    const bext = metadata.bext ?? { description: basename(input), codingHistory: '' };
     writer = await WavWriter.create(staging, {
       sampleRate: info.sampleRate,
       channels: info.channels,
@@ -72,8 +71,8 @@ async function render(input: string, staging: string, gainDb: number, ceilingDbt
       sampleFormat: depth.sampleFormat,
       channelMask: info.channelMask ?? undefined,
       bext,
-      ixml: info.ixml,
-      info: info.info,
+      ixml: metadata.ixml,
+      info: metadata.info,
       ditherSeed: options.ditherSeed ?? 0,
       overwrite: true,
     });
@@ -131,16 +130,18 @@ export async function normalizeFile(input: string, output: string, options: Norm
     let after = await analyzeLoudnessFile(staging, { spec, speechDetector: options.speechDetector });
     // Limiting lowers the loudness; corrected passes put it back on target (the limiter only
     // works harder, the processing stays the same kind).
-    // Secant steps on (gain -> landed loudness); limiting makes the slope below 1.
+    // Secant steps on (gain -> landed loudness): limiting makes the slope below 1, and the speech
+    // detector's decisions move a little with level, so both can land off target after one gain.
     let previous: { gain: number; landed: number } | null = null;
-    for (let pass = 1; needsLimiter && pass < MAX_PASSES; pass++) {
+    const iterate = needsLimiter || judged.judgedOn === 'dialogue';
+    for (let pass = 1; iterate && pass < MAX_PASSES; pass++) {
       const landed = loudnessUnderTest(after, after.dialogue, spec).value;
       if (landed === null || Math.abs(landed - judged.targetLufs) <= 0.05) break;
       let slope = 1;
       if (previous && Math.abs(landed - previous.landed) > 1e-6) slope = Math.min(20, Math.max(1, (gainDb - previous.gain) / (landed - previous.landed)));
       previous = { gain: gainDb, landed };
       gainDb += (judged.targetLufs - landed) * slope;
-      limiter = await render(input, staging, gainDb, ceiling, options);
+      limiter = await render(input, staging, gainDb, needsLimiter ? ceiling : null, options);
       after = await analyzeLoudnessFile(staging, { spec, speechDetector: options.speechDetector });
     }
     const compliance = after.compliance!;

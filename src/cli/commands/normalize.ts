@@ -98,7 +98,7 @@ export const normalizeCommand: CommandSpec = {
               r.output,
               r.before.loudnessLufs.toFixed(1),
               (r.gainDb >= 0 ? '+' : '') + r.gainDb.toFixed(2),
-              r.limiter ? `gain+limiter (${r.limiter.limitedPeaks} peaks, max ${r.limiter.maxReductionDb.toFixed(1)} dB)` : 'gain',
+              r.limiter ? `gain+limiter (${r.limiter.limitedPeaks} passages, max ${r.limiter.maxReductionDb.toFixed(1)} dB)` : 'gain',
               (r.judgedOn === 'dialogue' ? r.after.dialogue?.integratedLufs ?? null : r.after.integratedLufs)?.toFixed(1) ?? '-',
               r.after.truePeakDbtp?.toFixed(1) ?? '-',
               `${r.spec}: pass`,
