@@ -15,7 +15,7 @@
  */
 
 import {
-  assembleModule, compileModule, F64, funcType, get, I32, i32, instantiate, OP, set, tee, V128, WASM_PAGE, type WasmFunction,
+  assembleModule, F64, funcType, get, I32, i32, instantiate, jsHeap, lazyModule, OP, selectKernel, set, tee, V128, type WasmFunction,
 } from './wasm-assembler.js';
 
 export type KernelKind = 'wasm' | 'js';
@@ -153,20 +153,13 @@ function assemblePolyphaseModule(): Uint8Array {
   return assembleModule([funcType(params, []), funcType([...params, F64], [])], [exactFunction(), interpolatedFunction()]);
 }
 
-let wasmModule: object | null | undefined;
-
 /** The compiled module, or null when WebAssembly SIMD is unavailable. Compiled once, synchronously (it is ~1 KB). */
-function getWasmModule(): object | null {
-  if (wasmModule === undefined) wasmModule = compileModule(assemblePolyphaseModule());
-  return wasmModule;
-}
+const getWasmModule = lazyModule(assemblePolyphaseModule);
 
 /** True when the WebAssembly SIMD kernel can be used in this engine. */
 export function isWasmSimdSupported(): boolean {
   return getWasmModule() !== null;
 }
-
-const PAGE = WASM_PAGE;
 
 function createWasmKernel(heapBytes: number): PolyphaseKernel | null {
   const module = getWasmModule();
@@ -191,7 +184,7 @@ function createWasmKernel(heapBytes: number): PolyphaseKernel | null {
 // JS fallback: same arithmetic, same order.
 
 function createJsKernel(heapBytes: number): PolyphaseKernel {
-  const buffer = new ArrayBuffer(Math.max(PAGE, Math.ceil(heapBytes / PAGE) * PAGE));
+  const buffer = jsHeap(heapBytes);
   const h = new Float64Array(buffer);
   const o = new Float32Array(buffer);
   return {
@@ -260,10 +253,5 @@ function createJsKernel(heapBytes: number): PolyphaseKernel {
  * SIMD; `'wasm'` throws when it is unavailable.
  */
 export function createPolyphaseKernel(heapBytes: number, kind: KernelKind | 'auto' = 'auto'): PolyphaseKernel {
-  if (kind !== 'js') {
-    const k = createWasmKernel(heapBytes);
-    if (k !== null) return k;
-    if (kind === 'wasm') throw new Error('WebAssembly SIMD is not available in this engine');
-  }
-  return createJsKernel(heapBytes);
+  return selectKernel(kind, () => createWasmKernel(heapBytes), () => createJsKernel(heapBytes));
 }

@@ -18,6 +18,7 @@
  * split. Memory grows only with the number of 32 ms decisions (5 bytes each: 1.1 MB for 2 hours).
  */
 
+import { GrowableFloat32Array } from './growable.js';
 import { SILERO_CHUNK, SILERO_RATE, SileroV5 } from './speech/silero-v5.js';
 import type { MatvecKind } from './speech/matvec-kernel.js';
 import { To16k } from './speech/to16k.js';
@@ -55,19 +56,6 @@ export interface SpeechActivity {
 /** Name of the model, for reports. */
 export const SPEECH_DETECTOR_MODEL = 'Silero VAD v5 (16 kHz, 32 ms hop)';
 
-class GrowableF32 {
-  data = new Float32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 export class SpeechDetector {
   readonly sampleRate: number;
   readonly #opts: Required<Omit<SpeechDetectorOptions, 'kernel' | 'sampleRate'>>;
@@ -77,7 +65,7 @@ export class SpeechDetector {
   #fill = 0;
   #frames = 0;
   #finished = false;
-  readonly #prob = new GrowableF32();
+  readonly #prob = new GrowableFloat32Array();
 
   constructor(opts: SpeechDetectorOptions) {
     this.sampleRate = opts.sampleRate;
@@ -143,7 +131,7 @@ export class SpeechDetector {
       this.#fill = 0;
     }
     const hopSeconds = SILERO_CHUNK / SILERO_RATE;
-    const probability = this.#prob.data.slice(0, this.#prob.length);
+    const probability = this.#prob.view().slice();
     const o = this.#opts;
     return {
       hopSeconds,

@@ -93,7 +93,7 @@ export const OP = {
   i32add: [0x6a], i32sub: [0x6b], i32mul: [0x6c], i32and: [0x71], i32or: [0x72], i32shl: [0x74], i32shrS: [0x75],
   i32shrU: [0x76],
   // f32 / f64
-  f32gt: [0x5e], f64lt: [0x63], f64gt: [0x64], f32mul: [0x94], f32convertI32S: [0xb2],
+  f32gt: [0x5e], f64lt: [0x63], f64gt: [0x64], f32add: [0x92], f32mul: [0x94], f32convertI32S: [0xb2],
   f64add: [0xa0], f64sub: [0xa1], f64mul: [0xa2], i32truncF64U: [0xab], f32demoteF64: [0xb6], f64convertI32U: [0xb8],
   f64promoteF32: [0xbb],
   // v128 memory
@@ -101,6 +101,8 @@ export const OP = {
   v128load: (offset: number) => simd(0x00, 3, ...uleb(offset)),
   /** v128.load of f32 data (4-byte alignment hint). */
   v128load4: (offset = 0) => simd(0x00, 2, ...uleb(offset)),
+  /** v128.load with a 16-byte alignment hint. */
+  v128load16: (offset = 0) => simd(0x00, 4, ...uleb(offset)),
   v128store: (offset = 0) => simd(0x0b, 2, ...uleb(offset)),
   v128load32zero: (offset = 0) => simd(0x5c, 2, ...uleb(offset)),
   v128load64zero: (offset = 0) => simd(0x5d, 3, ...uleb(offset)),
@@ -198,6 +200,33 @@ export function compileModule(bytes: Uint8Array): object | null {
   } catch {
     return null;
   }
+}
+
+/** A compiler of `assemble()` that runs once, on first call (modules are built lazily, on first use). */
+export function lazyModule(assemble: () => Uint8Array): () => object | null {
+  let module: object | null | undefined;
+  return () => {
+    if (module === undefined) module = compileModule(assemble());
+    return module;
+  };
+}
+
+/** A plain heap for a JS fallback, the same size as the memory `instantiate` gives for `bytes`. */
+export function jsHeap(bytes: number): ArrayBuffer {
+  return new ArrayBuffer(Math.max(1, Math.ceil(bytes / WASM_PAGE)) * WASM_PAGE);
+}
+
+/**
+ * Kernel selection shared by the WebAssembly/JS kernel pairs: 'auto' prefers `wasm()` (null when
+ * WebAssembly SIMD is unavailable), 'wasm' throws then, 'js' always takes `js()`.
+ */
+export function selectKernel<K>(kind: 'wasm' | 'js' | 'auto', wasm: () => K | null, js: () => K): K {
+  if (kind !== 'js') {
+    const k = wasm();
+    if (k !== null) return k;
+    if (kind === 'wasm') throw new Error('WebAssembly SIMD is not available in this engine');
+  }
+  return js();
 }
 
 /** A fresh memory of at least `bytes` bytes and an instance of `module` bound to it. */

@@ -42,65 +42,75 @@ export function kWeightingCoefficients(sampleRate: number): KWeightingCoefficien
   return { shelf, highPass };
 }
 
+/** The 10 coefficients in the order `kWeightingRun` reads them: b0 b1 b2 a1 a2 of the shelf, then of the high-pass. */
+export function kWeightingTaps({ shelf: s, highPass: h }: KWeightingCoefficients): number[] {
+  return [s.b0, s.b1, s.b2, s.a1, s.a2, h.b0, h.b1, h.b2, h.a1, h.a2];
+}
+
 /**
- * One channel's K-weighting filter (two cascaded direct-form-I biquads, f64 state) that returns
- * the energy (sum of squares) of the filtered signal instead of the signal itself.
+ * The K-weighting recursion (two cascaded direct-form-I biquads, f64), shared by `KWeightingFilter`
+ * and the JS fallback of `LoudnessKernel` (kernels.ts), which interleaves two channels in its heap;
+ * hence the strided layout: coefficient k (`kWeightingTaps` order) at c[co + k·stride], state
+ * x1 x2 y1 y2 z1 z2 (shelf x[n-1], x[n-2], y[n-1], y[n-2]; high-pass y[n-1], y[n-2]) at
+ * s[so + k·stride]. Filters input[from..to), updates the state and returns `sum` + Σ z² (added in
+ * order). No denormal flush: see `flushKWeightingState`.
+ */
+export function kWeightingRun(
+  input: Float32Array, from: number, to: number, c: Float64Array, co: number, s: Float64Array, so: number, stride: number, sum: number,
+): number {
+  const b0 = c[co]!, b1 = c[co + stride]!, b2 = c[co + 2 * stride]!, a1 = c[co + 3 * stride]!, a2 = c[co + 4 * stride]!;
+  const hb0 = c[co + 5 * stride]!, hb1 = c[co + 6 * stride]!, hb2 = c[co + 7 * stride]!;
+  const ha1 = c[co + 8 * stride]!, ha2 = c[co + 9 * stride]!;
+  let x1 = s[so]!, x2 = s[so + stride]!, y1 = s[so + 2 * stride]!, y2 = s[so + 3 * stride]!;
+  let z1 = s[so + 4 * stride]!, z2 = s[so + 5 * stride]!;
+  for (let i = from; i < to; i++) {
+    const x = input[i]!;
+    const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    const z = hb0 * y + hb1 * y1 + hb2 * y2 - ha1 * z1 - ha2 * z2;
+    x2 = x1;
+    x1 = x;
+    y2 = y1;
+    y1 = y;
+    z2 = z1;
+    z1 = z;
+    sum += z * z;
+  }
+  s[so] = x1;
+  s[so + stride] = x2;
+  s[so + 2 * stride] = y1;
+  s[so + 3 * stride] = y2;
+  s[so + 4 * stride] = z1;
+  s[so + 5 * stride] = z2;
+  return sum;
+}
+
+/** Flushes the denormal tails of long silences in a `kWeightingRun` state (at the end of each energy range). */
+export function flushKWeightingState(s: Float64Array, so: number, stride: number): void {
+  const y1 = so + 2 * stride, y2 = so + 3 * stride, z1 = so + 4 * stride, z2 = so + 5 * stride;
+  if (Math.abs(s[y1]!) < 1e-30 && Math.abs(s[y2]!) < 1e-30) s[y1] = s[y2] = 0;
+  if (Math.abs(s[z1]!) < 1e-30 && Math.abs(s[z2]!) < 1e-30) s[z1] = s[z2] = 0;
+}
+
+/**
+ * One channel's K-weighting filter that returns the energy (sum of squares) of the filtered signal
+ * instead of the signal itself.
  *
  * This is the scalar reference: `KWeightingBank` and `LoudnessKernel` (kernels.ts) run the same
- * operations in the same order for two channels per WebAssembly f64x2 vector and return
- * bit-identical energies, so keep the three in step if this changes.
+ * operations in the same order for two channels per WebAssembly f64x2 vector (their JS fallback
+ * shares `kWeightingRun`) and return bit-identical energies, so keep them in step if this changes.
  */
 export class KWeightingFilter {
-  readonly #c: KWeightingCoefficients;
-  // shelf x[n-1], x[n-2], y[n-1], y[n-2]; high-pass y[n-1], y[n-2] (its input is the shelf output)
-  #x1 = 0;
-  #x2 = 0;
-  #y1 = 0;
-  #y2 = 0;
-  #z1 = 0;
-  #z2 = 0;
+  readonly #c: Float64Array;
+  readonly #state = new Float64Array(6);
 
   constructor(coefficients: KWeightingCoefficients) {
-    this.#c = coefficients;
+    this.#c = Float64Array.from(kWeightingTaps(coefficients));
   }
 
   /** Filters input[from..to) and returns Σ y². */
   energy(input: Float32Array, from: number, to: number): number {
-    const { b0, b1, b2, a1, a2 } = this.#c.shelf;
-    const h = this.#c.highPass;
-    const hb0 = h.b0;
-    const hb1 = h.b1;
-    const hb2 = h.b2;
-    const ha1 = h.a1;
-    const ha2 = h.a2;
-    let x1 = this.#x1;
-    let x2 = this.#x2;
-    let y1 = this.#y1;
-    let y2 = this.#y2;
-    let z1 = this.#z1;
-    let z2 = this.#z2;
-    let sum = 0;
-    for (let i = from; i < to; i++) {
-      const x = input[i]!;
-      const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-      const z = hb0 * y + hb1 * y1 + hb2 * y2 - ha1 * z1 - ha2 * z2;
-      x2 = x1;
-      x1 = x;
-      y2 = y1;
-      y1 = y;
-      z2 = z1;
-      z1 = z;
-      sum += z * z;
-    }
-    // Flush denormal tails of long silences.
-    if (Math.abs(y1) < 1e-30 && Math.abs(y2) < 1e-30) y1 = y2 = 0;
-    if (Math.abs(z1) < 1e-30 && Math.abs(z2) < 1e-30) z1 = z2 = 0;
-    this.#x1 = x1;
-    this.#x2 = x2;
-    this.#y1 = y1;
-    this.#y2 = y2;
-    this.#z1 = z1;
-    this.#z2 = z2;
+    const sum = kWeightingRun(input, from, to, this.#c, 0, this.#state, 0, 1, 0);
+    flushKWeightingState(this.#state, 0, 1);
     return sum;
   }
 }

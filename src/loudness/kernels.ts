@@ -34,7 +34,9 @@
  * NaN samples never raise a peak (comparisons with NaN are false), in both paths.
  */
 import { instantiate, WASM_PAGE } from '../dsp/wasm-assembler.js';
-import { type KWeightingCoefficients, KWeightingFilter, kWeightingCoefficients } from './k-weighting.js';
+import {
+  flushKWeightingState, type KWeightingCoefficients, KWeightingFilter, kWeightingCoefficients, kWeightingRun, kWeightingTaps,
+} from './k-weighting.js';
 import {
   KW_STATE, KW_STATE_BYTES, loudnessWasmModule as compileLoudnessModule, TP_CHUNK, TP_HISTORY, TP_STATE, TP_STATE_BYTES, type KwFn, type TpFn,
 } from './kernels-wasm.js';
@@ -139,43 +141,26 @@ function jsKernelFns(buffer: ArrayBuffer, factor: number): KernelFns {
   const i32 = new Int32Array(buffer);
   const fr = Math.fround;
 
+  // Coefficients and state are f64x2 pairs (element k of a lane at 2k + lane), hence stride 2.
   const kwLane = (st: number, x: number, n: number, ends: number, nseg: number, out: number, lane: number): void => {
     const c = st / 8 + lane;
-    const b0 = f64[c]!, b1 = f64[c + 2]!, b2 = f64[c + 4]!, a1 = f64[c + 6]!, a2 = f64[c + 8]!;
-    const hb0 = f64[c + 10]!, hb1 = f64[c + 12]!, hb2 = f64[c + 14]!, ha1 = f64[c + 16]!, ha2 = f64[c + 18]!;
     const s = (st + KW_STATE.x1) / 8 + lane;
-    let x1 = f64[s]!, x2 = f64[s + 2]!, y1 = f64[s + 4]!, y2 = f64[s + 6]!, z1 = f64[s + 8]!, z2 = f64[s + 10]!;
-    let sum = f64[s + 12]!;
+    let sum = f64[(st + KW_STATE.acc) / 8 + lane]!;
     const x0 = x / 4;
     let i = 0;
     for (let seg = 0; seg <= nseg; seg++) {
       const end = seg < nseg ? i32[ends / 4 + seg]! : n;
-      for (; i < end; i++) {
-        const xv = f32[x0 + i]!;
-        const y = b0 * xv + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-        const z = hb0 * y + hb1 * y1 + hb2 * y2 - ha1 * z1 - ha2 * z2;
-        x2 = x1;
-        x1 = xv;
-        y2 = y1;
-        y1 = y;
-        z2 = z1;
-        z1 = z;
-        sum += z * z;
+      if (i < end) {
+        sum = kWeightingRun(f32, x0 + i, x0 + end, f64, c, f64, s, 2, sum);
+        i = end;
       }
       if (seg < nseg) {
         f64[out / 8 + 2 * seg + lane] = sum;
         sum = 0;
-        if (Math.abs(y1) < 1e-30 && Math.abs(y2) < 1e-30) y1 = y2 = 0;
-        if (Math.abs(z1) < 1e-30 && Math.abs(z2) < 1e-30) z1 = z2 = 0;
+        flushKWeightingState(f64, s, 2);
       }
     }
-    f64[s] = x1;
-    f64[s + 2] = x2;
-    f64[s + 4] = y1;
-    f64[s + 6] = y2;
-    f64[s + 8] = z1;
-    f64[s + 10] = z2;
-    f64[s + 12] = sum;
+    f64[(st + KW_STATE.acc) / 8 + lane] = sum;
   };
 
   const laneMax = (at: number): number => {
@@ -349,8 +334,7 @@ export class LoudnessKernel {
     design?.coefficients.forEach((c, k) => this.#f32.fill(c, this.#coef / 4 + 4 * k, this.#coef / 4 + 4 * k + 4));
     for (const st of this.#tpState) this.#f32.fill(design?.bound ?? 0, (st + TP_STATE.bound) / 4, (st + TP_STATE.bound) / 4 + 4);
     if (coefficients !== null) {
-      const { shelf: s, highPass: h } = coefficients;
-      const list = [s.b0, s.b1, s.b2, s.a1, s.a2, h.b0, h.b1, h.b2, h.a1, h.a2];
+      const list = kWeightingTaps(coefficients);
       for (const st of this.#kwState) list.forEach((c, k) => this.#f64.fill(c, st / 8 + 2 * k, st / 8 + 2 * k + 2));
     }
   }

@@ -1,3 +1,4 @@
+import { GrowableFloat64Array } from '../dsp/growable.js';
 import { channelWeight } from './k-weighting.js';
 import { LoudnessKernel } from './kernels.js';
 import type { LoudnessMeterOptions, LoudnessResult, LoudnessSeriesPoint } from './types.js';
@@ -29,23 +30,6 @@ function lufsToPower(lufs: number): number {
   return 10 ** ((lufs + 0.691) / 10);
 }
 
-/** A growable Float64Array. */
-class Series {
-  data = new Float64Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
 export class LoudnessMeter {
   readonly sampleRate: number;
   readonly channels: number;
@@ -66,8 +50,8 @@ export class LoudnessMeter {
   #subEnd: number; // frame index where the current sub-block ends
   #maxMomentary = -Infinity;
   #maxShortTerm = -Infinity;
-  readonly #blockPowers = new Series();
-  readonly #shortTerm = new Series();
+  readonly #blockPowers = new GrowableFloat64Array();
+  readonly #shortTerm = new GrowableFloat64Array();
   #finished: LoudnessResult | null = null;
 
   constructor(options: LoudnessMeterOptions) {

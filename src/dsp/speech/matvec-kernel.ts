@@ -15,6 +15,10 @@
  * 16 and every index 4-aligned.
  */
 
+import {
+  assembleModule, type Bytes, funcType, get, I32, i32, instantiate, jsHeap, lazyModule, OP, selectKernel, set, tee, V128,
+} from '../wasm-assembler.js';
+
 export type MatvecKind = 'wasm' | 'js';
 
 export interface MatvecKernel {
@@ -26,76 +30,15 @@ export interface MatvecKernel {
 }
 
 // ---------------------------------------------------------------------------------------------
-// WebAssembly module, assembled byte by byte.
+// WebAssembly module
 
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const get = (i: number): number[] => [0x20, ...uleb(i)];
-const set = (i: number): number[] => [0x21, ...uleb(i)];
-const tee = (i: number): number[] => [0x22, ...uleb(i)];
-const i32c = (v: number): number[] => [0x41, ...sleb(v)];
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
-
-const OP = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (d: number) => [0x0d, ...uleb(d)],
-  i32add: [0x6a],
-  i32sub: [0x6b],
-  i32ltU: [0x49],
-  i32eqz: [0x45],
-  f32add: [0x92],
-  f32store: [0x38, 0x02, 0x00],
-  v128load: (offset: number) => [...simd(0), 0x04, ...uleb(offset)],
-  v128zero: [...simd(12), ...new Array<number>(16).fill(0)],
-  f32x4lane: (lane: number) => [...simd(31), lane],
-  f32x4add: simd(228),
-  f32x4mul: simd(230),
-};
-
-function matvecBody(): number[] {
+function matvecCode(): Bytes {
   // params: 0 w, 1 x, 2 y, 3 rows, 4 rowBytes (i32); locals: 5 xp, 6 end (i32); 7 a, 8 b, 9 c, 10 d (v128)
   const W = 0, X = 1, Y = 2, ROWS = 3, NB = 4, XP = 5, END = 6, A = 7, B = 8, C = 9, D = 10;
-  const mac = (acc: number, off: number): number[] => [
-    ...get(acc), ...get(W), ...OP.v128load(off), ...get(XP), ...OP.v128load(off), ...OP.f32x4mul, ...OP.f32x4add, ...set(acc),
+  const mac = (acc: number, off: number): Bytes => [
+    ...get(acc), ...get(W), ...OP.v128load16(off), ...get(XP), ...OP.v128load16(off), ...OP.f32x4mul, ...OP.f32x4add, ...set(acc),
   ];
-  const code = [
+  return [
     ...OP.block,
     ...get(ROWS), ...OP.i32eqz, ...OP.brIf(0),
     ...OP.loop,
@@ -106,8 +49,8 @@ function matvecBody(): number[] {
     ...mac(B, 16),
     ...mac(C, 32),
     ...mac(D, 48),
-    ...get(W), ...i32c(64), ...OP.i32add, ...set(W),
-    ...get(XP), ...i32c(64), ...OP.i32add, ...tee(XP),
+    ...get(W), ...i32(64), ...OP.i32add, ...set(W),
+    ...get(XP), ...i32(64), ...OP.i32add, ...tee(XP),
     ...get(END), ...OP.i32ltU, ...OP.brIf(0),
     ...OP.end,
     ...get(Y),
@@ -116,59 +59,25 @@ function matvecBody(): number[] {
     ...get(A), ...OP.f32x4lane(2), ...get(A), ...OP.f32x4lane(3), ...OP.f32add,
     ...OP.f32add,
     ...OP.f32store,
-    ...get(Y), ...i32c(4), ...OP.i32add, ...set(Y),
-    ...get(ROWS), ...i32c(1), ...OP.i32sub, ...tee(ROWS), ...OP.brIf(0),
-    ...OP.end,
+    ...get(Y), ...i32(4), ...OP.i32add, ...set(Y),
+    ...get(ROWS), ...i32(1), ...OP.i32sub, ...tee(ROWS), ...OP.brIf(0),
     ...OP.end,
     ...OP.end,
   ];
-  return [...vec([[2, I32], [4, V128]]), ...code];
 }
 
-function assembleModule(): Uint8Array {
-  const type = [0x60, ...vec(new Array<number[]>(5).fill([I32])), 0];
-  const body = matvecBody();
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
-    ...section(2, vec([[...name('e'), ...name('m'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('matvec'), 0x00, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
-}
-
-let wasmModule: object | null | undefined;
-
-function wasmApi(): WasmApi | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  return api === undefined ? null : api;
-}
-
-function getWasmModule(): object | null {
-  if (wasmModule !== undefined) return wasmModule;
-  wasmModule = null;
-  const api = wasmApi();
-  if (api !== null) {
-    try {
-      const bytes = assembleModule();
-      if (api.validate(bytes)) wasmModule = new api.Module(bytes);
-    } catch {
-      wasmModule = null;
-    }
-  }
-  return wasmModule;
-}
-
-const PAGE = 65536;
+const getWasmModule = lazyModule(() =>
+  assembleModule(
+    [funcType(new Array<number>(5).fill(I32), [])],
+    [{ type: 0, locals: [[2, I32], [4, V128]], code: matvecCode(), export: 'matvec' }],
+  ),
+);
 
 function createWasm(heapFloats: number): MatvecKernel | null {
   const module = getWasmModule();
-  const api = wasmApi();
-  if (module === null || api === null) return null;
-  const memory = new api.Memory({ initial: Math.max(1, Math.ceil((heapFloats * 4) / PAGE)) });
-  const instance = new api.Instance(module, { e: { m: memory } });
-  const fn = instance.exports['matvec'] as (w: number, x: number, y: number, rows: number, nb: number) => void;
+  if (module === null) return null;
+  const { memory, exports } = instantiate(module, heapFloats * 4);
+  const fn = exports['matvec'] as (w: number, x: number, y: number, rows: number, nb: number) => void;
   return {
     kind: 'wasm',
     f32: new Float32Array(memory.buffer),
@@ -179,7 +88,7 @@ function createWasm(heapFloats: number): MatvecKernel | null {
 }
 
 function createJs(heapFloats: number): MatvecKernel {
-  const h = new Float32Array(Math.max(PAGE, Math.ceil((heapFloats * 4) / PAGE) * PAGE) / 4);
+  const h = new Float32Array(jsHeap(heapFloats * 4));
   const f = Math.fround;
   return {
     kind: 'js',
@@ -225,10 +134,5 @@ export function isMatvecWasmSupported(): boolean {
 
 /** A kernel with a heap of at least `heapFloats` float32 values. */
 export function createMatvecKernel(heapFloats: number, kind: MatvecKind | 'auto' = 'auto'): MatvecKernel {
-  if (kind !== 'js') {
-    const k = createWasm(heapFloats);
-    if (k !== null) return k;
-    if (kind === 'wasm') throw new Error('WebAssembly SIMD is not available in this engine');
-  }
-  return createJs(heapFloats);
+  return selectKernel(kind, () => createWasm(heapFloats), () => createJs(heapFloats));
 }
