@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { loadSession, positionToSamples, SessionError, validateSession } from '../src/session/load.js';
+import { sessionJsonSchema } from '../src/session/schema.js';
+import { sessionTemplate } from '../src/session/template.js';
+import { runDubstage } from './support/cli.js';
+import { SCENE } from './support/programme.js';
+import { tempDir } from './support/wav-builder.js';
+
+const dir = tempDir('dubstage-session-');
+after(() => dir.cleanup());
+const p = (name: string): string => join(dir.path, name);
+
+async function problemsOf(doc: unknown): Promise<string[]> {
+  try {
+    await validateSession(doc, p('s.yaml'));
+  } catch (error) {
+    if (error instanceof SessionError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('post template', () => {
+  it('session init writes the buses, tracks and colours of a post session, and it validates', async () => {
+    const r = await runDubstage(['session', 'init', p('ShortFilm'), '--template', 'post']);
+    assert.equal(r.code, 0, r.stderr);
+    const text = await readFile(p('ShortFilm.yaml'), 'utf8');
+    assert.match(text, /start: "01:00:00:00"/, 'timecodes quoted, so YAML 1.1 readers do not see numbers');
+    const doc = parseYaml(text);
+    assert.deepEqual(
+      doc.buses.map((b: { name: string; output: string | null; color: string }) => [b.name, b.output, b.color]),
+      [['DX', 'STEM MSTR', 'green'], ['FX', 'STEM MSTR', 'blue'], ['MX', 'STEM MSTR', 'orange'], ['BG', 'STEM MSTR', 'purple'], ['STEM MSTR', null, 'red']],
+    );
+    assert.deepEqual(
+      doc.tracks.map((t: { name: string; output: string }) => `${t.name}>${t.output}`),
+      ['DX_BOOM>DX', 'DX_LAV1>DX', 'DX_LAV2>DX', 'DX_PLANT>DX', 'DX_ADR>DX', 'FX_SPOT>FX', 'FOLEY_FS>FX', 'FOLEY_MOVES>FX', 'FOLEY_SPEC>FX', 'BG_A>BG', 'BG_B>BG', 'MX_SCORE>MX', 'MX_SOURCE>MX'],
+    );
+    const loaded = await loadSession(p('ShortFilm.yaml'));
+    assert.equal(loaded.session.sampleRate, 48000);
+    assert.equal(loaded.session.bitDepth, 24);
+    assert.equal(loaded.startSamples, 172972800, '01:00:00:00 at 23.976 and 48 kHz');
+    const check = await runDubstage(['session', 'check', p('ShortFilm.yaml'), '--json']);
+    assert.equal(check.code, 0);
+    assert.equal(JSON.parse(check.stdout).valid, true);
+    assert.equal((await runDubstage(['session', 'init', p('ShortFilm')])).code, 2, 'no overwrite without --force');
+  });
+});
+
+describe('validation reports every problem by key path', () => {
+  const base = (): ReturnType<typeof sessionTemplate> => sessionTemplate('post', 'T');
+
+  it('an invalid timecode names the key, the value and the rate', async () => {
+    const doc = base();
+    doc.tracks![3]!.clips = [{ file: SCENE + 'production/SC12_T03_BOOM.wav', at: '01:00:61:00' }];
+    const problems = await problemsOf(doc);
+    assert.deepEqual(problems, ['tracks[3].clips[0].at: "01:00:61:00" is not a valid timecode at 23.976: seconds must be 0-59']);
+  });
+
+  it('a missing media file is named with every path tried', async () => {
+    const doc = base();
+    doc.mediaFolders = ['media'];
+    doc.tracks![0]!.clips = [{ file: 'nope.wav', at: 1.5 }];
+    const [problem] = await problemsOf(doc);
+    assert.equal(problem, `tracks[0].clips[0].file: "nope.wav" not found (tried ${p('nope.wav')}, ${p('media/nope.wav')})`);
+  });
+
+  it('routing: unknown buses, loops, the single print bus, duplicate names, unknown keys and wrong types', async () => {
+    const doc = base();
+    doc.tracks![0]!.output = 'DIALOG';
+    doc.tracks![1]!.sends = [{ bus: 'VERB' }];
+    doc.tracks![2]!.name = 'DX_BOOM';
+    doc.buses![1]!.output = 'MX';
+    doc.buses![2]!.output = 'FX';
+    const problems = await problemsOf(doc);
+    assert.deepEqual(problems, [
+      'buses[1].output: routing loop through "FX"',
+      'buses[2].output: routing loop through "MX"',
+      'tracks[0].output: no bus named "DIALOG"',
+      'tracks[1].sends[0].bus: no bus named "VERB"',
+      'tracks[2].name: "DX_BOOM" is used twice',
+    ]);
+    const typo = { ...base(), sampleRate: '48k', trackz: [] } as unknown;
+    const typeProblems = await problemsOf(typo);
+    assert.ok(typeProblems.some((x) => x.startsWith('sampleRate: ')), typeProblems.join('\n'));
+    assert.ok(typeProblems.some((x) => /trackz/.test(x)), typeProblems.join('\n'));
+    const twoMasters = base();
+    twoMasters.buses![0]!.output = null;
+    assert.deepEqual(await problemsOf(twoMasters), ['buses: exactly one bus must have output null (the print bus), found 2: DX, STEM MSTR']);
+  });
+
+  it('session check prints each problem on its own line and exits 2', async () => {
+    const doc = base();
+    doc.tracks![0]!.clips = [{ file: 'gone.wav', at: '00:59:00:00' }];
+    await writeFile(p('bad.yaml'), JSON.stringify(doc));
+    const r = await runDubstage(['session', 'check', p('bad.yaml')]);
+    assert.equal(r.code, 2);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0]!, /tracks\[0\]\.clips\[0\]\.at: "00:59:00:00" is before the session start 01:00:00:00/);
+    assert.match(lines[1]!, /tracks\[0\]\.clips\[0\]\.file: "gone.wav" not found/);
+  });
+});
+
+describe('positions and the JSON Schema', () => {
+  it('timecode positions are absolute labels; seconds and samples count from the session start', async () => {
+    const loaded = await validateSession(sessionTemplate('post', 'T', { timecodeRate: '25', start: '10:00:00:00' }), p('s.yaml'), { checkMedia: false });
+    assert.equal(positionToSamples('10:00:01:00', loaded, 48000), 48000);
+    assert.equal(positionToSamples('10:00:00:01', loaded, 48000), 1920);
+    assert.equal(positionToSamples(2.5, loaded, 48000), 120000);
+    assert.equal(positionToSamples({ samples: 7 }, loaded, 48000), 7);
+    assert.equal(positionToSamples({ seconds: 0.5 }, loaded, 48000), 24000);
+  });
+
+  it('docs/session.schema.json is the schema generated from the code', async () => {
+    const committed = JSON.parse(await readFile(new URL('../../docs/session.schema.json', import.meta.url), 'utf8'));
+    assert.deepEqual(committed, sessionJsonSchema());
+    const r = await runDubstage(['session', 'schema']);
+    assert.deepEqual(JSON.parse(r.stdout), committed);
+  });
+});
