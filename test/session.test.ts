@@ -122,3 +122,31 @@ describe('positions and the JSON Schema', () => {
     assert.deepEqual(JSON.parse(r.stdout), committed);
   });
 });
+
+describe('session add', () => {
+  it('places timestamped media at its own timecode, converts other rates, keeps comments', async () => {
+    const file = p('Add.yaml');
+    assert.equal((await runDubstage(['session', 'init', file, '--template', 'post'])).code, 0);
+    await writeFile(file, (await readFile(file, 'utf8')) + '# my note stays\n');
+    const adr = await runDubstage(['session', 'add', file, SCENE + 'adr/SC12_ADR_L2_T1.wav', '--track', 'DX_ADR', '--json']);
+    assert.equal(adr.code, 0, adr.stderr);
+    const [a] = JSON.parse(adr.stdout);
+    assert.deepEqual([a.at, a.placement, a.converted], ['01:00:01:18', 'timestamp', false]);
+    const mx = await runDubstage(['session', 'add', file, SCENE + 'music/MX_CUE_1M1.flac', '--track', 'MX_SCORE', '--at', '01:00:02:00', '--json']);
+    assert.equal(mx.code, 0, mx.stderr);
+    const [m] = JSON.parse(mx.stdout);
+    assert.deepEqual([m.at, m.placement, m.converted], ['01:00:02:00', 'given', true]);
+    const { probeAudio } = await import('../src/audio/open.js');
+    const converted = await probeAudio(m.media);
+    assert.equal(converted.sampleRate, 48000);
+    assert.equal(converted.frames, Math.ceil((396900 * 48000) / 44100));
+    const text = await readFile(file, 'utf8');
+    assert.match(text, /# my note stays/);
+    const loaded = await loadSession(file);
+    assert.equal(loaded.session.tracks.find((t) => t.name === 'DX_ADR')!.clips.length, 1);
+    assert.equal(positionToSamples(loaded.session.tracks.find((t) => t.name === 'DX_ADR')!.clips[0]!.at, loaded, 48000), 42 * 2002);
+    const bad = await runDubstage(['session', 'add', file, SCENE + 'adr/SC12_ADR_L2_T1.wav', '--track', 'NOPE']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /no track named "NOPE"/);
+  });
+});

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { UsageError } from '../../errors.js';
+import { addMediaToSession } from '../../session/add.js';
 import { loadSession, SessionError } from '../../session/load.js';
 import { sessionJsonSchema } from '../../session/schema.js';
 import { sessionTemplate, TEMPLATES, type TemplateName } from '../../session/template.js';
@@ -10,16 +11,19 @@ import type { CommandSpec } from '../command.js';
 import { EXIT, type CliContext } from '../context.js';
 import { renderTable } from '../table.js';
 
-const SUBCOMMANDS = ['init', 'check', 'schema'];
+const SUBCOMMANDS = ['init', 'add', 'check', 'schema'];
 
 export const sessionCommand: CommandSpec = {
   name: 'session',
   summary: 'Create and check session files (the post-production session as YAML)',
-  usage: 'dubstage session init NAME [--template post|empty] [--rate FPS] [--start TC] [--force] | session check FILE [--json] | session schema',
+  usage: 'dubstage session init NAME [--template post|empty] [--rate FPS] [--start TC] [--force] | session add SESSION FILE... --track NAME [--at TC] | session check FILE [--json] | session schema',
   description: [
     'init writes NAME.yaml from a template. The post template has the buses DX (mono), FX, MX and BG',
     '(stereo) into the print bus STEM MSTR, and the tracks DX_BOOM, DX_LAV1, DX_LAV2, DX_PLANT, DX_ADR,',
     'FX_SPOT, FOLEY_FS, FOLEY_MOVES, FOLEY_SPEC, BG_A, BG_B, MX_SCORE, MX_SOURCE, coloured by stem.',
+    'add places media on a track: a file with a BWF TimeReference lands at its own timecode',
+    '(timestamped import), others after the track\'s last clip or at --at; a file at another rate',
+    'is converted to the session rate into media/converted/ first. Comments in the file are kept.',
     'check validates a session file and its media, and reports every problem by key path.',
     'schema prints the JSON Schema of the session format (for editor completion).',
     'The format is described in docs/session-format.md.',
@@ -29,16 +33,19 @@ export const sessionCommand: CommandSpec = {
     rate: { type: 'string', value: 'FPS', description: 'timecode rate for init (default 23.976)' },
     start: { type: 'string', value: 'TC', description: 'session start timecode for init (default 01:00:00:00)' },
     force: { type: 'boolean', short: 'f', description: 'overwrite an existing session file' },
-    json: { type: 'boolean', description: 'check: print the result as JSON' },
+    track: { type: 'string', value: 'NAME', description: 'add: the track to place the files on' },
+    at: { type: 'string', value: 'TC', description: 'add: timeline position (default: the file\'s own timecode)' },
+    json: { type: 'boolean', description: 'check/add: print the result as JSON' },
   },
   examples: [
     'dubstage session init ShortFilm --template post',
     'dubstage session init Promo --rate 25 --start 10:00:00:00',
+    'dubstage session add ShortFilm.yaml examples/scene12/production/SC12_T03_BOOM.wav --track DX_BOOM --at 01:00:00:00',
+    'dubstage session add ShortFilm.yaml examples/scene12/music/MX_CUE_1M1.flac --track MX_SCORE --at 01:00:02:00',
     'dubstage session check ShortFilm.yaml',
     'dubstage session schema > session.schema.json',
   ],
   minPositionals: 1,
-  maxPositionals: 2,
   async run(ctx: CliContext, positionals: string[], values: Record<string, unknown>): Promise<number> {
     const [sub, arg] = positionals as [string, string | undefined];
     if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown subcommand "${sub}" (init, check, schema)`);
@@ -47,6 +54,22 @@ export const sessionCommand: CommandSpec = {
       return EXIT.ok;
     }
     if (arg === undefined) throw new UsageError(`session ${sub} needs a ${sub === 'init' ? 'NAME' : 'FILE'}`);
+    if (sub !== 'add' && positionals.length > 2) throw new UsageError(`session ${sub} takes one ${sub === 'init' ? 'NAME' : 'FILE'}`);
+    if (sub === 'add') {
+      const files = positionals.slice(2);
+      if (files.length === 0) throw new UsageError('session add needs at least one media FILE');
+      if (typeof values.track !== 'string') throw new UsageError('session add needs --track NAME');
+      const added = await addMediaToSession(arg, files, { track: values.track, at: typeof values.at === 'string' ? values.at : undefined, overwrite: values.force === true });
+      if (values.json) ctx.out(JSON.stringify(added, null, 2));
+      else
+        ctx.out(
+          renderTable(
+            ['FILE', 'TRACK', 'AT', 'PLACED BY', 'CONVERTED'],
+            added.map((a) => [a.file, values.track as string, typeof a.at === 'string' ? a.at : JSON.stringify(a.at), a.placement, a.converted ? a.media : 'no']),
+          ),
+        );
+      return EXIT.ok;
+    }
     if (sub === 'init') {
       const template = (values.template ?? 'post') as string;
       if (!(TEMPLATES as readonly string[]).includes(template)) throw new UsageError(`--template must be ${TEMPLATES.join(' or ')}, got "${template}"`);
