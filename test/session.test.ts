@@ -150,3 +150,25 @@ describe('session add', () => {
     assert.match(bad.stderr, /no track named "NOPE"/);
   });
 });
+
+describe('docs/session-format.md', () => {
+  it('its complete example is a valid session whose media exists (paths relative to the repository root)', async () => {
+    const md = await readFile(new URL('../../docs/session-format.md', import.meta.url), 'utf8');
+    const yaml = md.split('## Complete example')[1]!.split('```yaml')[1]!.split('```')[0]!;
+    const root = new URL('../../', import.meta.url).pathname;
+    const loaded = await validateSession(parseYaml(yaml), join(root, 'example.yaml'));
+    assert.equal(loaded.session.tracks.length, 4);
+    assert.equal(loaded.media.size, 4);
+  });
+
+  it('documents every top-level, bus, track and clip key of the schema', async () => {
+    const md = await readFile(new URL('../../docs/session-format.md', import.meta.url), 'utf8');
+    const schema = sessionJsonSchema() as { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> };
+    const keys = [
+      ...Object.keys(schema.properties),
+      ...Object.keys(schema.properties.buses!.items!.properties!),
+      ...Object.keys(schema.properties.tracks!.items!.properties!),
+    ];
+    for (const key of keys) assert.ok(md.includes(`\`${key}\``) || md.includes(`\`${key}.`), `docs mention \`${key}\``);
+  });
+});
