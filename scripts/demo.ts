@@ -93,4 +93,20 @@ if (guide) {
   await step('', ['loudness', join('demo-out', 'SC12_GUIDE_SPOTIFY.wav'), '--spec', 'spotify']);
   await step('', ['loudness', join('demo-out', 'SC12_GUIDE_NETFLIX.wav'), '--spec', 'netflix']);
 }
+
+// The session: post template, media placed by timecode, checked.
+const sessionFile = join('demo-out', 'ShortFilm.yaml');
+await step('A post-production session from the post template', ['session', 'init', sessionFile, '--template', 'post', '--force']);
+const place = async (file: string | undefined, track: string, at?: string): Promise<void> => {
+  if (file) await step('', ['session', 'add', sessionFile, file, '--track', track, ...(at ? ['--at', at] : [])]);
+};
+process.stdout.write('\n## Place the media: timestamped takes at their own timecode, the rest where they belong in the cut\n');
+await place(media.find((f) => f.includes('SC12_T03_BOOM')), 'DX_BOOM', '01:00:00:00');
+await place(media.find((f) => f.includes('SC12_T03_LAV1')), 'DX_LAV1', '01:00:00:00');
+await place(media.find((f) => f.includes('/adr/')), 'DX_ADR');
+await place(media.find((f) => f.includes('DOOR_CLOSE')), 'FX_SPOT', '01:00:05:12');
+await place(media.find((f) => f.includes('FOOTSTEPS')), 'FOLEY_FS', '01:00:00:12');
+await place(media.find((f) => f.includes('/bg/')), 'BG_A', '01:00:00:00');
+await place(media.find((f) => f.includes('/music/')), 'MX_SCORE', '01:00:02:00');
+await step('The session validates, media and all', ['session', 'check', sessionFile]);
 process.stdout.write('\nDone: outputs in demo-out/\n');

@@ -1,4 +1,4 @@
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
 import { convertAudioFile } from '../audio/convert.js';
@@ -82,12 +82,15 @@ export async function addMediaToSession(sessionFile: string, files: string[], op
     if (info.sampleRate !== sr || info.codec !== 'pcm') {
       await mkdir(convertDir, { recursive: true });
       media = join(convertDir, `${basename(file, extname(file))}_${sr}.wav`);
-      await convertAudioFile(file, media, { sampleRate: sr, bitDepth: session.bitDepth === 32 ? 32 : session.bitDepth, overwrite: options.overwrite === true });
+      // conversion is deterministic: a copy newer than its source is reused
+      const fresh = await stat(media).then((m) => stat(file).then((src) => m.mtimeMs >= src.mtimeMs), () => false);
+      if (!fresh) await convertAudioFile(file, media, { sampleRate: sr, bitDepth: session.bitDepth === 32 ? 32 : session.bitDepth, overwrite: true });
       converted = true;
     }
     const at = positionFor(atSamples, loaded);
     const rel = relative(sessionDir, media);
-    const clip: Record<string, unknown> = { file: isAbsolute(rel) || rel.startsWith('..') ? media : rel, at };
+    // relative paths keep the session portable with its media
+    const clip: Record<string, unknown> = { file: isAbsolute(rel) ? media : rel, at };
     if (info.channels > track.channels) clip.channels = Array.from({ length: track.channels }, (_, i) => i + 1);
     if (!doc.hasIn(['tracks', trackIndex, 'clips'])) doc.setIn(['tracks', trackIndex, 'clips'], doc.createNode([]));
     const clips = doc.getIn(['tracks', trackIndex, 'clips']);
