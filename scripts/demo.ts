@@ -109,4 +109,9 @@ await place(media.find((f) => f.includes('FOOTSTEPS')), 'FOLEY_FS', '01:00:00:12
 await place(media.find((f) => f.includes('/bg/')), 'BG_A', '01:00:00:00');
 await place(media.find((f) => f.includes('/music/')), 'MX_SCORE', '01:00:02:00');
 await step('The session validates, media and all', ['session', 'check', sessionFile]);
+const mixFile = join('demo-out', 'ShortFilm_MIX.wav');
+await step('Render the print bus (clips, fades, 5 ms edit crossfades, pan law, buses) to a timestamped BWF', ['render', sessionFile, '--out', mixFile, '--force']);
+await step('', ['render', sessionFile, '--bus', 'DX', '--out', join('demo-out', 'ShortFilm_DX.wav'), '--force']);
+await step('The rendered mix: 01:00:00:00 start, and its loudness', ['info', mixFile, join('demo-out', 'ShortFilm_DX.wav')]);
+await step('', ['loudness', mixFile, '--spec', 'ebu-r128']);
 process.stdout.write('\nDone: outputs in demo-out/\n');

@@ -10,3 +10,5 @@ export * from './time/index.js';
 export * from './dsp/index.js';
 export { DubstageError, MediaFormatError, UsageError, type ErrorKind } from './errors.js';
 export * from './loudness/index.js';
+export * from './render/index.js';
+export * from './session/index.js';

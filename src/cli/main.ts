@@ -5,11 +5,12 @@ import { convertCommand } from './commands/convert.js';
 import { infoCommand } from './commands/info.js';
 import { loudnessCommand } from './commands/loudness.js';
 import { normalizeCommand } from './commands/normalize.js';
+import { renderCommand } from './commands/render.js';
 import { sessionCommand } from './commands/session.js';
 import { createContext, describeError, EXIT, exitCodeFor, type CliIo } from './context.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand];
+const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
