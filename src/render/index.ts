@@ -19,3 +19,4 @@ export type { BlockProcessor } from './processor.js';
 export { DEFAULT_DITHER_SEED, renderSession, type RenderOptions, type RenderResult } from './render.js';
 export { formatChannels, routeGains, routeGainsXY, type BusFormat, type Pan } from './routing.js';
 export { ClipPlayer, MediaStream } from './source.js';
+export { createProcessor, prepareProcessor } from './processors.js';

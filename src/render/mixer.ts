@@ -1,6 +1,8 @@
+import { DelayLine } from '../dsp/delay.js';
 import { DubstageError } from '../errors.js';
 import { dbToGain } from './fades.js';
 import type { PlannedBus, PlannedClip, PlannedTrack, RenderPlan } from './plan.js';
+import type { BlockProcessor } from './processor.js';
 import { routeGains, routeGainsXY } from './routing.js';
 import { ClipPlayer } from './source.js';
 
@@ -27,9 +29,13 @@ interface TrackState {
   pending: PlannedClip[];
   next: number;
   playing: ClipPlayer[];
-  outputBus: BusState | null;
-  outMatrix: Float64Array;
-  sends: { bus: BusState; gain: number; preFader: boolean; matrix: Float64Array }[];
+  /** Insert processors (fresh instances) and their summed latency. */
+  procs: BlockProcessor[];
+  latency: number;
+  /** Compensation-delayed copies of `buf` (after the inserts), by delay in samples (0 = `buf`). */
+  taps: Map<number, { line: DelayLine | null; buf: Float32Array[] }>;
+  /** Output and sends: where, how, and which compensation tap feeds them. */
+  conns: { bus: BusState; kind: 'output' | 'pre' | 'post'; gain: number; matrix: Float64Array; delay: number }[];
 }
 
 interface BusState {
@@ -38,19 +44,29 @@ interface BusState {
   depth: number;
   output: BusState | null;
   matrix: Float64Array;
+  procs: BlockProcessor[];
+  /** Latency of the bus inserts. */
+  latency: number;
+  /** Latency (samples) at which every input arrives aligned at this bus. */
+  arrival: number;
+  /** Compensation delay of this bus's output into its output bus, and its buffer. */
+  outLine: DelayLine | null;
+  outBuf: Float32Array[];
 }
 
 /**
  * Block-based streaming mixer over timeline [from, to).
  *
  * Signal flow per track: clips (gain, fades, crossfades) summed into the track's channels →
- * [inserts: not implemented, see BlockProcessor] → pre-fader sends → fader (static dB, or the fader
- * lane per sample) → pan/channel mapping (src/render/routing.ts) into the output bus; post-fader
- * sends tap after the fader. Sends follow the track's pan (as "follow main pan" on a console). A
- * muted track (explicit, or not soloed while any track is soloed) is silent on its output and all
- * its sends, pre-fader too, and its media is not read. Buses sum their inputs, apply fader and mute,
- * and feed their output bus (bus → bus mapping with pan 0) in order from the leaves to the rendered
- * bus, whose post-fader signal is the output.
+ * inserts (src/render/processors.ts) → latency-compensation delay per destination bus →
+ * pre-fader sends → fader (static dB, or the fader lane per sample) → pan/channel mapping
+ * (src/render/routing.ts) into the output bus; post-fader sends tap after the fader. Sends follow
+ * the track's pan (as "follow main pan" on a console). A muted track (explicit, or not soloed while
+ * any track is soloed) is silent on its output and all its sends, pre-fader too, and its media is
+ * not read. Buses sum their inputs, run their inserts, apply fader and mute, and feed their output
+ * bus (bus → bus mapping with pan 0, through a compensation delay when needed) in order from the
+ * leaves to the rendered bus, whose post-fader signal is the output. Latency scheme: see
+ * src/render/processor.ts (`Mixer.latency`).
  *
  * Memory: only the clips intersecting the current block hold an open reader; each clip is opened
  * at its first block and closed after its last, so memory is bounded by the number of
@@ -69,6 +85,11 @@ export class Mixer {
   #gain: Float32Array;
   #pan: Float32Array;
   #tmp = new Float64Array(64);
+  /**
+   * Latency of the rendered bus's path (samples): the mixer runs `latency` samples past `to` and
+   * drops the first `latency` frames, so the output is aligned with the timeline.
+   */
+  readonly latency: number;
 
   constructor(plan: RenderPlan, options: MixOptions) {
     this.plan = plan;
@@ -93,7 +114,11 @@ export class Mixer {
     for (const b of plan.buses) {
       const depth = depthOf(b.name);
       if (depth === undefined) continue;
-      states.set(b.name, { plan: b, buf: Array.from({ length: b.channels }, () => new Float32Array(B)), depth, output: null, matrix: new Float64Array(0) });
+      const procs = b.inserts.map((p) => p.create());
+      states.set(b.name, {
+        plan: b, buf: Array.from({ length: b.channels }, () => new Float32Array(B)), depth, output: null, matrix: new Float64Array(0),
+        procs, latency: procs.reduce((n, p) => n + p.latency, 0), arrival: 0, outLine: null, outBuf: [],
+      });
     }
     for (const s of states.values()) {
       if (s.plan.name !== targetName && s.plan.output !== null) {
@@ -113,25 +138,61 @@ export class Mixer {
     for (const t of plan.tracks) {
       if (t.muted || (only && t !== only)) continue;
       const outputBus = states.get(t.output) ?? null;
-      const sends = t.sends
-        .filter((s) => states.has(s.bus))
-        .map((s) => {
-          const bus = states.get(s.bus)!;
-          return { bus, gain: s.gain, preFader: s.preFader, matrix: routeGains(t.channels, bus.plan.channels, t.pan, new Float64Array(t.channels * bus.plan.channels)) };
-        });
-      if (!outputBus && sends.length === 0) continue;
-      const pending = t.clips.filter((c) => c.start < this.to && c.start + c.length > this.from);
+      const conns: TrackState['conns'] = [];
+      if (outputBus) conns.push({ bus: outputBus, kind: 'output', gain: t.faderGain, matrix: routeGains(t.channels, outputBus.plan.channels, t.pan, new Float64Array(t.channels * outputBus.plan.channels)), delay: 0 });
+      for (const s of t.sends) {
+        const bus = states.get(s.bus);
+        if (!bus) continue;
+        conns.push({ bus, kind: s.preFader ? 'pre' : 'post', gain: s.gain, matrix: routeGains(t.channels, bus.plan.channels, t.pan, new Float64Array(t.channels * bus.plan.channels)), delay: 0 });
+      }
+      if (conns.length === 0) continue;
+      // clips starting before `to + latency` are kept below, once the latency is known
+      const pending = t.clips.filter((c) => c.start + c.length > this.from);
+      const procs = t.inserts.map((p) => p.create());
       this.#tracks.push({
         plan: t,
         buf: Array.from({ length: t.channels }, () => new Float32Array(B)),
         pending,
         next: 0,
         playing: [],
-        outputBus,
-        outMatrix: outputBus ? routeGains(t.channels, outputBus.plan.channels, t.pan, new Float64Array(t.channels * outputBus.plan.channels)) : new Float64Array(0),
-        sends,
+        procs,
+        latency: procs.reduce((n, p) => n + p.latency, 0),
+        taps: new Map(),
+        conns,
       });
     }
+
+    // Latency compensation (see src/render/processor.ts): a bus's inputs arrive aligned at its
+    // `arrival` latency = the largest latency among them; each shorter input is delayed.
+    const arrival = new Map<BusState, number>();
+    const arrivalOf = (b: BusState): number => {
+      let a = arrival.get(b);
+      if (a !== undefined) return a;
+      a = 0;
+      for (const t of this.#tracks) for (const c of t.conns) if (c.bus === b) a = Math.max(a, t.latency);
+      for (const child of states.values()) if (child.output === b) a = Math.max(a, arrivalOf(child) + child.latency);
+      arrival.set(b, a);
+      return a;
+    };
+    for (const b of states.values()) b.arrival = arrivalOf(b);
+    for (const b of states.values()) {
+      if (!b.output) continue;
+      const d = b.output.arrival - b.arrival - b.latency;
+      if (d > 0) {
+        b.outLine = DelayLine.compensation(b.plan.channels, d);
+        b.outBuf = Array.from({ length: b.plan.channels }, () => new Float32Array(B));
+      }
+    }
+    for (const t of this.#tracks) {
+      for (const c of t.conns) {
+        c.delay = c.bus.arrival - t.latency;
+        if (!t.taps.has(c.delay)) {
+          t.taps.set(c.delay, c.delay === 0 ? { line: null, buf: t.buf } : { line: DelayLine.compensation(t.plan.channels, c.delay), buf: Array.from({ length: t.plan.channels }, () => new Float32Array(B)) });
+        }
+      }
+    }
+    this.latency = this.#target.arrival + this.#target.latency;
+    for (const t of this.#tracks) t.pending = t.pending.filter((c) => c.start < this.to + this.latency);
     this.#gain = new Float32Array(B);
     this.#pan = new Float32Array(B);
   }
@@ -144,10 +205,16 @@ export class Mixer {
   /** Mixes the next block: yields the rendered bus's planar block (valid until the next step). */
   async *blocks(): AsyncGenerator<{ position: number; frames: number; planar: Float32Array[] }> {
     try {
-      for (let pos = this.from; pos < this.to; pos += this.blockSize) {
-        const frames = Math.min(this.blockSize, this.to - pos);
+      const L = this.latency;
+      const end = this.to + L;
+      for (let pos = this.from; pos < end; pos += this.blockSize) {
+        const frames = Math.min(this.blockSize, end - pos);
         await this.#mixBlock(pos, frames);
-        yield { position: pos, frames, planar: this.#target.buf };
+        // internal sample pos + i holds timeline sample pos + i − L
+        const skip = Math.max(0, this.from + L - pos);
+        if (skip >= frames) continue;
+        const planar = skip === 0 ? this.#target.buf : this.#target.buf.map((ch) => ch.subarray(skip));
+        yield { position: pos + skip - L, frames: frames - skip, planar };
       }
     } finally {
       await this.close();
@@ -169,7 +236,7 @@ export class Mixer {
     for (const t of this.#tracks) {
       for (const ch of t.buf) ch.fill(0, 0, frames);
       while (t.next < t.pending.length && t.pending[t.next]!.start < blockEnd) t.playing.push(new ClipPlayer(t.pending[t.next++]!));
-      if (t.playing.length === 0) continue;
+      if (t.playing.length === 0 && t.procs.length === 0 && t.taps.size === 1 && t.taps.has(0)) continue;
       for (const p of t.playing) {
         const a = Math.max(pos, p.clip.start);
         const e = Math.min(blockEnd, p.end);
@@ -181,26 +248,46 @@ export class Mixer {
         else still.push(p);
       }
       t.playing = still;
+      for (const proc of t.procs) proc.process(t.buf, frames);
+      for (const tap of t.taps.values()) {
+        if (!tap.line) continue;
+        for (let c = 0; c < t.buf.length; c++) tap.buf[c]!.set(t.buf[c]!.subarray(0, frames));
+        tap.line.process(tap.buf, 0, frames);
+      }
 
       const tp = t.plan;
-      const gain = tp.faderLane ? this.#gain : null;
-      if (tp.faderLane) tp.faderLane.fill(this.#gain, pos, frames, dbToGain);
-      const panValues = tp.panLane ? this.#pan : null;
-      if (tp.panLane) tp.panLane.fill(this.#pan, pos, frames, (v) => Math.max(-1, Math.min(1, v)));
-      if (t.outputBus) this.#route(t.outputBus.buf, t.buf, frames, t.outMatrix, tp, panValues, gain, tp.faderGain);
-      for (const s of t.sends) {
-        if (s.preFader) this.#route(s.bus.buf, t.buf, frames, s.matrix, tp, panValues, null, s.gain);
-        else this.#route(s.bus.buf, t.buf, frames, s.matrix, tp, panValues, gain, s.gain * (gain ? 1 : tp.faderGain));
+      let lanesAt = NaN;
+      for (const c of t.conns) {
+        // the audio in this tap at internal sample pos belongs to timeline sample pos − arrival
+        const at = pos - c.bus.arrival;
+        if (at !== lanesAt && (tp.faderLane || tp.panLane)) {
+          if (tp.faderLane) tp.faderLane.fill(this.#gain, at, frames, dbToGain);
+          if (tp.panLane) tp.panLane.fill(this.#pan, at, frames, (v) => Math.max(-1, Math.min(1, v)));
+          lanesAt = at;
+        }
+        const gain = tp.faderLane ? this.#gain : null;
+        const panValues = tp.panLane ? this.#pan : null;
+        const src = t.taps.get(c.delay)!.buf;
+        if (c.kind === 'output') this.#route(c.bus.buf, src, frames, c.matrix, tp, panValues, gain, tp.faderGain);
+        else if (c.kind === 'pre') this.#route(c.bus.buf, src, frames, c.matrix, tp, panValues, null, c.gain);
+        else this.#route(c.bus.buf, src, frames, c.matrix, tp, panValues, gain, c.gain * (gain ? 1 : tp.faderGain));
       }
     }
     for (const b of this.#buses) {
       const bp = b.plan;
+      for (const proc of b.procs) proc.process(b.buf, frames);
       if (bp.mute) for (const ch of b.buf) ch.fill(0, 0, frames);
       else if (bp.faderLane) {
-        bp.faderLane.fill(this.#gain, pos, frames, dbToGain);
+        bp.faderLane.fill(this.#gain, pos - b.arrival - b.latency, frames, dbToGain);
         for (const ch of b.buf) for (let i = 0; i < frames; i++) ch[i] *= this.#gain[i]!;
       } else if (bp.faderGain !== 1) for (const ch of b.buf) for (let i = 0; i < frames; i++) ch[i] *= bp.faderGain;
       if (b.output) {
+        let out = b.buf;
+        if (b.outLine) {
+          for (let c = 0; c < b.buf.length; c++) b.outBuf[c]!.set(b.buf[c]!.subarray(0, frames));
+          b.outLine.process(b.outBuf, 0, frames);
+          out = b.outBuf;
+        }
         const S = bp.channels;
         const D = b.output.plan.channels;
         for (let d = 0; d < D; d++) {
@@ -208,7 +295,7 @@ export class Mixer {
           for (let s = 0; s < S; s++) {
             const m = b.matrix[d * S + s]!;
             if (m === 0) continue;
-            const src = b.buf[s]!;
+            const src = out[s]!;
             for (let i = 0; i < frames; i++) dst[i] += m * src[i]!;
           }
         }

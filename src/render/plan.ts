@@ -1,11 +1,13 @@
+import { dirname, resolve } from 'node:path';
 import { DubstageError } from '../errors.js';
 import { probeAudio } from '../audio/open.js';
 import { resampledLength } from '../audio/resample.js';
 import type { AudioFileInfo } from '../audio/types.js';
 import { durationToSamples, positionToSamples, type LoadedSession } from '../session/load.js';
-import type { SessionClip, SessionTrack } from '../session/schema.js';
+import type { SessionClip, SessionProcessor, SessionTrack } from '../session/schema.js';
 import { AutomationLane } from './automation.js';
 import { dbToGain, type FadeShapeName } from './fades.js';
+import { RENDERED_PROCESSOR_TYPES, prepareProcessor, type PreparedProcessor } from './processors.js';
 import { formatChannels, type BusFormat, type Pan } from './routing.js';
 
 /** Default minimum crossfade at every edit (schema default `{ seconds: 0.005 }`). */
@@ -67,6 +69,8 @@ export interface PlannedTrack {
   faderLane: AutomationLane | null;
   /** Pan automation (the x value), replacing the static pan's x when present. */
   panLane: AutomationLane | null;
+  /** Insert processors (validated; bypassed ones and unsupported types left out), in order. */
+  inserts: PreparedProcessor[];
   clips: PlannedClip[];
 }
 
@@ -78,6 +82,8 @@ export interface PlannedBus {
   faderGain: number;
   mute: boolean;
   faderLane: AutomationLane | null;
+  /** Insert processors (validated; bypassed ones and unsupported types left out), in order. */
+  inserts: PreparedProcessor[];
 }
 
 export interface RenderPlan {
@@ -89,7 +95,7 @@ export interface RenderPlan {
   printBus: string;
   /** First sample after the last clip (incl. borrowed material); 0 for an empty session. */
   end: number;
-  /** Things in the session this renderer does not apply (inserts, unsupported automation). */
+  /** Things in the session this renderer does not apply (clip chains, some processor types, unsupported automation). */
   warnings: string[];
 }
 
@@ -123,11 +129,24 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
     return m;
   };
 
+  const baseDir = dirname(resolve(loaded.file));
+  const inserts = async (list: SessionProcessor[], key: string, channels: number): Promise<PreparedProcessor[]> => {
+    const out: PreparedProcessor[] = [];
+    for (const [i, spec] of list.entries()) {
+      if (!RENDERED_PROCESSOR_TYPES.includes(spec.type)) {
+        warnings.push(`${key}[${i}]: processor type "${spec.type}" is not rendered yet (ignored)`);
+        continue;
+      }
+      const prepared = await prepareProcessor(spec, { sampleRate: sr, channels, baseDir, key: `${key}[${i}]` });
+      if (!spec.bypass) out.push(prepared);
+    }
+    return out;
+  };
+
   const anySolo = session.tracks.some((t) => t.solo);
   const tracks: PlannedTrack[] = [];
   let end = 0;
   for (const [t, track] of session.tracks.entries()) {
-    if (track.inserts.length > 0) warnings.push(`tracks[${t}].inserts: processors are not rendered yet (ignored)`);
     const clips: PlannedClip[] = [];
     const settings: (SessionClip['crossfade'] | undefined)[] = [];
     for (const [c, clip] of track.clips.entries()) {
@@ -185,18 +204,19 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
       sends: track.sends.map((s) => ({ bus: s.bus, gain: dbToGain(s.levelDb), preFader: s.preFader })),
       faderLane: lane('fader'),
       panLane: lane('pan'),
+      inserts: await inserts(track.inserts, `tracks[${t}].inserts`, track.channels),
       clips: planned,
     });
   }
 
-  const buses: PlannedBus[] = session.buses.map((b, i) => {
-    if (b.inserts.length > 0) warnings.push(`buses[${i}].inserts: processors are not rendered yet (ignored)`);
+  const buses: PlannedBus[] = [];
+  for (const [i, b] of session.buses.entries()) {
     if (b.solo) warnings.push(`buses[${i}].solo: bus solo is not rendered yet (ignored)`);
     const l = b.automation.find((a) => a.target === 'fader');
     b.automation.forEach((a, j) => {
       if (a.target !== 'fader') warnings.push(`buses[${i}].automation[${j}]: target "${a.target}" is not rendered yet (ignored)`);
     });
-    return {
+    buses.push({
       name: b.name,
       format: b.format,
       channels: formatChannels(b.format),
@@ -204,8 +224,9 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
       faderGain: dbToGain(b.faderDb),
       mute: b.mute,
       faderLane: l ? new AutomationLane(l.points.map((p) => ({ at: positionToSamples(p.at, loaded, sr), value: p.value, curve: p.curve }))) : null,
-    };
-  });
+      inserts: await inserts(b.inserts, `buses[${i}].inserts`, formatChannels(b.format)),
+    });
+  }
 
   return { sampleRate: sr, startSamples: loaded.startSamples, tracks, buses, printBus: print.name, end, warnings };
 }

@@ -1,23 +1,32 @@
 /**
- * Hook for insert processing (track and bus `inserts`, clip `chain`). NOT IMPLEMENTED in this
- * renderer core: inserts in a session are currently ignored by the mixer (see `RenderPlan.warnings`).
+ * Hook for insert processing (track and bus `inserts`). Implemented by src/render/processors.ts
+ * (`createProcessor` / `prepareProcessor`); the plan validates and prepares every insert, the mixer
+ * instantiates fresh processors per render. Clip `chain`s are NOT rendered yet (warning).
  *
  * A processor works in place on one block of planar float audio, keeps its own state between
- * calls, and declares a constant latency in samples (look-ahead limiters, linear-phase EQ, ...).
+ * calls, and declares a constant latency in samples (look-ahead limiters, block convolution, ...).
+ * A bypassed processor is left out of the chain: bit-exact, latency 0.
  *
- * Latency-compensation design (for when processors land):
- * - Per track, the insert latency is the sum of its processors' latencies; per bus likewise.
- * - The path latency of a source into the print bus is (track latency) + the bus latencies along
- *   its output chain; a send's path uses the send destination's chain. Let Lmax be the maximum path
- *   latency over every path that reaches the rendered bus.
- * - Every path is padded with a pure delay of (Lmax − its latency) samples at the point where it
- *   is summed into a bus (one delay line per track output / send / bus output, not per processor),
- *   so all signals arrive aligned at the print bus with a common latency Lmax.
- * - The renderer then starts pulling sources Lmax samples early (reading from `from`, discarding
- *   the first Lmax output samples) and keeps feeding Lmax samples past `to` (tail), so the written
- *   file is aligned sample-exactly with the timeline and processor tails are not cut.
- * - Pre-fader sends tap after the track inserts, so they share the track latency; automation is
- *   evaluated at the timeline sample the audio belongs to (i.e. offset by the upstream latency).
+ * Latency compensation (src/render/mixer.ts):
+ * - Per track, the insert latency Lt is the sum of its processors' latencies; per bus likewise Lb.
+ * - Every bus B has an arrival latency A(B) = the maximum over its inputs of the latency they carry:
+ *   Lt for a track feeding it (output or send, pre- and post-fader sends tap after the inserts,
+ *   so they share Lt), and A(C) + Lb(C) for a bus C feeding it. Only the tracks and buses that
+ *   take part in the render count.
+ * - Each input shorter than A(B) is padded with a bit-exact integer delay
+ *   (`DelayLine.compensation`) where it is summed into B: one delay per distinct track → bus delay
+ *   A(B) − Lt (applied before fader/pan routing), one per bus output A(parent) − A(C) − Lb(C).
+ *   So every path arrives aligned at every bus; at the rendered bus T all carry L = A(T) + Lb(T)
+ *   (`Mixer.latency`).
+ * - The mixer reads the sources over [from, to + L) and drops the first L output frames, so the
+ *   written file is aligned sample-exactly with the timeline and processor delay lines are flushed
+ *   (material after `to` is read for that, so a look-ahead sees the real future). Processors start
+ *   with empty state at `from` (no pre-roll before `from`).
+ * - Automation is evaluated at the timeline sample the audio belongs to: track fader/pan lanes at
+ *   (internal position − A(destination bus)), i.e. after the compensation delay; bus fader lanes at
+ *   (internal position − A(B) − Lb(B)).
+ * - A `delay` insert is an effect (latency 0, not compensated) unless `compensate: true`, which
+ *   declares its integer delay as latency (a latency-only processor).
  */
 export interface BlockProcessor {
   /** Constant processing latency in samples. */
