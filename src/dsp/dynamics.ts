@@ -72,12 +72,69 @@ function checkLink(link: string): void {
   if (link !== 'max' && link !== 'mean-square') throw new RangeError(`link must be 'max' or 'mean-square', got ${link}`);
 }
 
-function checkBuffers(planar: Float32Array[], from: number, to: number, what: string): void {
-  if (planar.length === 0) throw new RangeError(`${what}: no channels`);
-  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to)) {
-    throw new RangeError(`${what}: bad range [${from}, ${to})`);
+/** Valid [min, max] of the numeric parameters shared by the processors. */
+const LIMITS = {
+  thresholdDb: [-300, 300],
+  ratio: [1, Infinity],
+  kneeDb: [0, 300],
+  rangeDb: [0, 300],
+  attackMs: [0, 1e7],
+  holdMs: [0, 1e7],
+  releaseMs: [0, 1e7],
+  makeupDb: [-300, 300],
+} as const;
+
+type LimitedParam = keyof typeof LIMITS;
+
+/** Parameters every processor has besides its numeric ones. */
+interface CommonParams {
+  link: DetectorLink;
+  bypass: boolean;
+}
+
+/**
+ * Merges `params` into `p`: the numeric `keys` (validated in the given order), then `link` and
+ * `bypass`. Everything is checked before anything is written, so a rejected call leaves `p` unchanged.
+ * No allocation.
+ */
+function update<P extends CommonParams>(p: P, params: Partial<P>, keys: readonly (LimitedParam & keyof P)[]): void {
+  const src = params as Partial<Record<string, number>>;
+  const dst = p as unknown as Record<string, number>;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    check(k, src[k] ?? dst[k]!, LIMITS[k][0], LIMITS[k][1]);
   }
-  for (const ch of planar) if (ch.length < to) throw new RangeError(`${what}: channel shorter than ${to} frames`);
+  const link = params.link ?? p.link;
+  checkLink(link);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    dst[k] = src[k] ?? dst[k]!;
+  }
+  p.link = link;
+  if (params.bypass !== undefined) p.bypass = params.bypass;
+}
+
+/** Name used in buffer error messages (built only when throwing). */
+function bufferName(what: string, sidechain: boolean): string {
+  return sidechain ? `${what} sidechain` : what;
+}
+
+function checkBuffers(planar: Float32Array[], from: number, to: number, what: string, sidechain = false): void {
+  if (planar.length === 0) throw new RangeError(`${bufferName(what, sidechain)}: no channels`);
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to)) {
+    throw new RangeError(`${bufferName(what, sidechain)}: bad range [${from}, ${to})`);
+  }
+  for (const ch of planar) {
+    if (ch.length < to) throw new RangeError(`${bufferName(what, sidechain)}: channel shorter than ${to} frames`);
+  }
+}
+
+/** Validates the buffers of a `process` call and returns the detector input (sidechain or main). */
+function detectorInput(what: string, planar: Float32Array[], from: number, to: number, sidechain?: Float32Array[]): Float32Array[] {
+  checkBuffers(planar, from, to, what);
+  if (!sidechain) return planar;
+  checkBuffers(sidechain, from, to, what, true);
+  return sidechain;
 }
 
 /** Linked detector power of frame i: max or mean of x_c². */
@@ -100,6 +157,31 @@ function linkedPower(det: Float32Array[], n: number, i: number, meanSquare: bool
 
 function levelDb(p: number): number {
   return p > POWER_FLOOR ? DB_PER_LN_POWER * Math.log(p) : FLOOR_DB;
+}
+
+/** One step of the one-pole follower: α·y + (1 − α)·x. */
+function follow(y: number, x: number, alpha: number): number {
+  return alpha * y + (1 - alpha) * x;
+}
+
+/** Flushes a detector value below {@link FLUSH_DB} to zero (a settled unity gain is exactly 1). */
+function flush(y: number): number {
+  return y < FLUSH_DB ? 0 : y;
+}
+
+/** Smooth branching peak detector (Giannoulis et al. eq. 17): attack while x rises above y, else release; flushed. */
+function smooth(y: number, x: number, aA: number, aR: number): number {
+  return flush(x > y ? follow(y, x, aA) : follow(y, x, aR));
+}
+
+/** Multiplies frame i of every channel by `g`. */
+function scaleFrame(planar: Float32Array[], n: number, i: number, g: number): void {
+  for (let c = 0; c < n; c++) planar[c]![i] = planar[c]![i]! * g;
+}
+
+/** Attenuates frame i of every channel by `db` (≥ 0) dB; nothing to do at 0 dB. */
+function attenuateFrame(planar: Float32Array[], n: number, i: number, db: number): void {
+  if (db !== 0) scaleFrame(planar, n, i, Math.exp(-LN_PER_DB_AMPLITUDE * db));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -127,6 +209,7 @@ export interface CompressorParams {
 const COMPRESSOR_DEFAULTS: CompressorParams = {
   thresholdDb: -20, ratio: 4, kneeDb: 0, attackMs: 10, releaseMs: 100, makeupDb: 0, link: 'max', bypass: false,
 };
+const COMPRESSOR_KEYS = ['thresholdDb', 'ratio', 'kneeDb', 'attackMs', 'releaseMs', 'makeupDb'] as const;
 
 /**
  * Feed-forward log-domain compressor (Giannoulis et al. 2012, "smooth branching" detector after the
@@ -153,23 +236,7 @@ export class Compressor {
 
   /** Change parameters (validated, no allocation); effective from the next `process` call. */
   set(params: Partial<CompressorParams>): this {
-    const p = this.#p;
-    const t = params.thresholdDb ?? p.thresholdDb;
-    const r = params.ratio ?? p.ratio;
-    const k = params.kneeDb ?? p.kneeDb;
-    const a = params.attackMs ?? p.attackMs;
-    const rel = params.releaseMs ?? p.releaseMs;
-    const m = params.makeupDb ?? p.makeupDb;
-    const link = params.link ?? p.link;
-    check('thresholdDb', t, -300, 300);
-    check('ratio', r, 1);
-    check('kneeDb', k, 0, 300);
-    check('attackMs', a, 0, 1e7);
-    check('releaseMs', rel, 0, 1e7);
-    check('makeupDb', m, -300, 300);
-    checkLink(link);
-    p.thresholdDb = t; p.ratio = r; p.kneeDb = k; p.attackMs = a; p.releaseMs = rel; p.makeupDb = m; p.link = link;
-    if (params.bypass !== undefined) p.bypass = params.bypass;
+    update(this.#p, params, COMPRESSOR_KEYS);
     return this;
   }
 
@@ -189,10 +256,8 @@ export class Compressor {
    * indexing) replaces the main input as detector input; it is only read.
    */
   process(planar: Float32Array[], from = 0, to = planar[0]?.length ?? 0, sidechain?: Float32Array[]): void {
-    checkBuffers(planar, from, to, 'Compressor');
-    if (sidechain) checkBuffers(sidechain, from, to, 'Compressor sidechain');
+    const det = detectorInput('Compressor', planar, from, to, sidechain);
     const p = this.#p;
-    const det = sidechain ?? planar;
     const nd = det.length;
     const n = planar.length;
     const meanSquare = p.link === 'mean-square';
@@ -218,15 +283,14 @@ export class Compressor {
         const d = over + halfW;
         xg = kneeScale * d * d;
       }
-      y = xg > y ? aA * y + (1 - aA) * xg : aR * y + (1 - aR) * xg;
-      if (y < FLUSH_DB) y = 0;
+      y = smooth(y, xg, aA, aR);
       if (y > gr) gr = y;
       if (apply) {
         if (y !== gy) {
           gy = y;
           g = Math.exp(LN_PER_DB_AMPLITUDE * (makeup - y));
         }
-        if (g !== 1) for (let c = 0; c < n; c++) planar[c]![i] = planar[c]![i]! * g;
+        if (g !== 1) scaleFrame(planar, n, i, g);
       }
     }
     this.#y = y;
@@ -257,6 +321,7 @@ export interface ExpanderParams {
 const EXPANDER_DEFAULTS: ExpanderParams = {
   thresholdDb: -40, ratio: 2, rangeDb: 40, attackMs: 1, holdMs: 10, releaseMs: 100, link: 'max', bypass: false,
 };
+const EXPANDER_KEYS = ['thresholdDb', 'ratio', 'rangeDb', 'attackMs', 'holdMs', 'releaseMs'] as const;
 
 /**
  * Downward expander / noise gate. The wanted attenuation a = min((R − 1)(T − x), range) of the
@@ -285,23 +350,7 @@ export class Expander {
   }
 
   set(params: Partial<ExpanderParams>): this {
-    const p = this.#p;
-    const t = params.thresholdDb ?? p.thresholdDb;
-    const r = params.ratio ?? p.ratio;
-    const range = params.rangeDb ?? p.rangeDb;
-    const a = params.attackMs ?? p.attackMs;
-    const h = params.holdMs ?? p.holdMs;
-    const rel = params.releaseMs ?? p.releaseMs;
-    const link = params.link ?? p.link;
-    check('thresholdDb', t, -300, 300);
-    check('ratio', r, 1);
-    check('rangeDb', range, 0, 300);
-    check('attackMs', a, 0, 1e7);
-    check('holdMs', h, 0, 1e7);
-    check('releaseMs', rel, 0, 1e7);
-    checkLink(link);
-    p.thresholdDb = t; p.ratio = r; p.rangeDb = range; p.attackMs = a; p.holdMs = h; p.releaseMs = rel; p.link = link;
-    if (params.bypass !== undefined) p.bypass = params.bypass;
+    update(this.#p, params, EXPANDER_KEYS);
     return this;
   }
 
@@ -323,10 +372,8 @@ export class Expander {
 
   /** Process frames [from, to) in place; `sidechain` (same indexing) replaces the detector input. */
   process(planar: Float32Array[], from = 0, to = planar[0]?.length ?? 0, sidechain?: Float32Array[]): void {
-    checkBuffers(planar, from, to, 'Expander');
-    if (sidechain) checkBuffers(sidechain, from, to, 'Expander sidechain');
+    const det = detectorInput('Expander', planar, from, to, sidechain);
     const p = this.#p;
-    const det = sidechain ?? planar;
     const nd = det.length;
     const n = planar.length;
     const meanSquare = p.link === 'mean-square';
@@ -348,19 +395,16 @@ export class Expander {
         if (a > range) a = range; // ratio = Infinity gives Infinity here: a gate
       }
       if (a <= y) {
-        y = aA * y + (1 - aA) * a;
+        y = follow(y, a, aA);
         hold = holdSamples;
       } else if (hold > 0) {
         hold--;
       } else {
-        y = aR * y + (1 - aR) * a;
+        y = follow(y, a, aR);
       }
-      if (y < FLUSH_DB) y = 0;
+      y = flush(y);
       if (y > gr) gr = y;
-      if (apply && y !== 0) {
-        const g = Math.exp(-LN_PER_DB_AMPLITUDE * y);
-        for (let c = 0; c < n; c++) planar[c]![i] = planar[c]![i]! * g;
-      }
+      if (apply) attenuateFrame(planar, n, i, y);
     }
     this.#y = y;
     this.#hold = hold;
@@ -396,6 +440,7 @@ const DEESSER_DEFAULTS: DeEsserParams = {
   frequencyHz: 6500, q: 1, filter: 'bandpass', thresholdDb: -30, ratio: 4, rangeDb: 12, attackMs: 0.5, releaseMs: 60,
   link: 'max', bypass: false,
 };
+const DEESSER_KEYS = ['thresholdDb', 'ratio', 'rangeDb', 'attackMs', 'releaseMs'] as const;
 
 /**
  * Wideband de-esser: each channel is filtered by a 2nd-order RBJ band-pass (constant 0 dB peak gain)
@@ -429,25 +474,12 @@ export class DeEsser {
     const f = params.frequencyHz ?? p.frequencyHz;
     const q = params.q ?? p.q;
     const filter = params.filter ?? p.filter;
-    const t = params.thresholdDb ?? p.thresholdDb;
-    const r = params.ratio ?? p.ratio;
-    const range = params.rangeDb ?? p.rangeDb;
-    const a = params.attackMs ?? p.attackMs;
-    const rel = params.releaseMs ?? p.releaseMs;
-    const link = params.link ?? p.link;
     check('frequencyHz', f, 10, this.sampleRate * 0.49);
     check('q', q, 0.1, 100);
     if (filter !== 'bandpass' && filter !== 'highpass') throw new RangeError(`filter must be 'bandpass' or 'highpass', got ${filter}`);
-    check('thresholdDb', t, -300, 300);
-    check('ratio', r, 1);
-    check('rangeDb', range, 0, 300);
-    check('attackMs', a, 0, 1e7);
-    check('releaseMs', rel, 0, 1e7);
-    checkLink(link);
+    update(p, params, DEESSER_KEYS); // validates the rest before writing anything
     const coefChanged = f !== p.frequencyHz || q !== p.q || filter !== p.filter || this.#b0 === 0;
-    p.frequencyHz = f; p.q = q; p.filter = filter; p.thresholdDb = t; p.ratio = r; p.rangeDb = range;
-    p.attackMs = a; p.releaseMs = rel; p.link = link;
-    if (params.bypass !== undefined) p.bypass = params.bypass;
+    p.frequencyHz = f; p.q = q; p.filter = filter;
     if (coefChanged) this.#design();
     return this;
   }
@@ -510,13 +542,9 @@ export class DeEsser {
       const over = levelDb(pw) - t;
       let xg = over > 0 ? slope * over : 0;
       if (xg > range) xg = range;
-      y = xg > y ? aA * y + (1 - aA) * xg : aR * y + (1 - aR) * xg;
-      if (y < FLUSH_DB) y = 0;
+      y = smooth(y, xg, aA, aR);
       if (y > gr) gr = y;
-      if (apply && y !== 0) {
-        const g = Math.exp(-LN_PER_DB_AMPLITUDE * y);
-        for (let c = 0; c < n; c++) planar[c]![i] = planar[c]![i]! * g;
-      }
+      if (apply) attenuateFrame(planar, n, i, y);
     }
     this.#y = y;
     this.#gr = gr;
