@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Convolver, type ConvolverOptions } from '../src/dsp/convolver.js';
+import { noise } from './support/noise.js';
 
-/** Deterministic noise in [−1, 1), rounded to float32. */
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Full linear convolution in f64: length x.length + h.length − 1. */
 function directConvolution(x: ArrayLike<number>, h: ArrayLike<number>): Float64Array {

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DelayLine } from '../src/dsp/delay.js';
+import { noise } from './support/noise.js';
 
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function runBlocks(line: DelayLine, bufs: Float32Array[], sizes: number[]): void {
   const total = bufs[0]!.length;

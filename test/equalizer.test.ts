@@ -13,22 +13,13 @@ import {
   type ButterworthOrder,
 } from '../src/dsp/biquad.js';
 import { ParametricEq, type EqBand, type PassSlope } from '../src/dsp/equalizer.js';
+import { noise } from './support/noise.js';
 
 const FS = 48000;
 const SETTLE = 9600; // 0.2 s: every filter here has decayed by > 200 dB
 const WINDOW = 4800; // 0.1 s: whole periods for every frequency that is a multiple of 10 Hz
 const MINUS_3DB = 10 * Math.log10(0.5);
 
-/** Deterministic noise in [−1, 1). */
-function noise(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Amplitude of the `freqHz` component of x[from, from + WINDOW) (whole periods, so other tones project out). */
 function amplitude(x: ArrayLike<number>, freqHz: number, from: number): number {

@@ -3,6 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { isSeq, parseDocument } from 'yaml';
 import { convertAudioFile } from '../audio/convert.js';
 import { probeAudio } from '../audio/open.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { DubstageError } from '../errors.js';
 import { formatTimecode, parseTimecode, samplesToFrames, framesToSamples } from '../time/index.js';
 import { loadSession, positionToSamples, validateSession, type LoadedSession } from './load.js';
@@ -101,7 +102,6 @@ export async function addMediaToSession(sessionFile: string, files: string[], op
   }
   // validate the result before replacing the session file
   await validateSession(doc.toJS(), sessionFile);
-  const { writeFileAtomicText } = await import('./write.js');
-  await writeFileAtomicText(sessionFile, doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }));
+  await writeFileAtomic(sessionFile, doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }), true);
   return added;
 }

@@ -4,7 +4,7 @@ import { analyzeLoudnessFile, type LoudnessReport } from '../../loudness/analyze
 import { renderLoudnessPlot } from '../../loudness/plot.js';
 import { loadSpecFile, resolveSpec, type DeliverySpec } from '../../loudness/specs.js';
 import type { LoudnessSeriesPoint } from '../../loudness/types.js';
-import { writeFileAtomic } from '../atomic-text.js';
+import { writeFileAtomic } from '../../atomic-write.js';
 import type { CommandSpec } from '../command.js';
 import { batchExitCode, describeError, type CliContext } from '../context.js';
 import { ProgressBar } from '../progress.js';

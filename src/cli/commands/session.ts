@@ -6,7 +6,7 @@ import { loadSession, SessionError } from '../../session/load.js';
 import { sessionJsonSchema } from '../../session/schema.js';
 import { sessionTemplate, TEMPLATES, type TemplateName } from '../../session/template.js';
 import { parseFrameRate } from '../../time/index.js';
-import { writeFileAtomic } from '../atomic-text.js';
+import { writeFileAtomic } from '../../atomic-write.js';
 import type { CommandSpec } from '../command.js';
 import { EXIT, type CliContext } from '../context.js';
 import { renderTable } from '../table.js';
