@@ -6,10 +6,10 @@ import { writeWavFile } from '../src/audio/wav-writer.js';
 import { DubstageError } from '../src/errors.js';
 import { Mixer } from '../src/render/mixer.js';
 import { buildRenderPlan } from '../src/render/plan.js';
-import { createProcessor } from '../src/render/processors.js';
+import { createProcessor, RENDERED_PROCESSOR_TYPES } from '../src/render/processors.js';
 import { renderSession, type RenderOptions } from '../src/render/render.js';
 import { validateSession, type LoadedSession } from '../src/session/load.js';
-import type { SessionInput } from '../src/session/schema.js';
+import { Processor, type SessionInput } from '../src/session/schema.js';
 import { tempDir } from './support/wav-builder.js';
 
 const dir = tempDir('dubstage-render-proc-');
@@ -173,20 +173,20 @@ describe('render processors: validation', () => {
     await bad([{ type: 'gain' }, { type: 'compressor', params: { ratio: 0.5 } }], /^tracks\[1\]\.inserts\[1\]\.params\.ratio: must be >= 1$/);
     await bad([{ type: 'eq', params: { bands: [{ freqHz: -3 }] } }], /^tracks\[1\]\.inserts\[0\]\.params\.bands\[0\]\.freqHz: must be > 0$/);
     await bad([{ type: 'gate', params: { treshold: -40 } }], /params\.treshold: unknown parameter/);
-    await bad([{ type: 'compressor', params: { sidechain: 'VO' } }], /params\.sidechain: an external sidechain is not supported/);
+    await bad([{ type: 'compressor', params: { sidechain: 'VO' } }], /params\.sidechain: no track or bus named "VO"/);
+    await bad([{ type: 'ducker' }], /params\.sidechain: no track or bus named "DX"/); // the ducker keys from DX by default
+    await bad([{ type: 'downmix' }], /a downmix takes a 5\.1 \(6-channel\) input, this insert gets 1 channels/);
     await bad([{ type: 'reverb', params: {} }], /params\.impulse: required/);
     await bad([{ type: 'reverb', params: { impulse: 'missing.wav' } }], /params\.impulse: cannot read/);
     await bad([{ type: 'polarity', params: { invert: [true, false] } }], /params\.invert: must be/);
     await bad([{ type: 'limiter', bypass: true, params: { ceilingDbtp: 3 } }], /params\.ceilingDbtp: must be <= 0/);
   });
 
-  it('unsupported types are ignored with a warning; createProcessor works standalone', async () => {
-    const file = await media([new Float32Array(10)]);
-    const plan = await buildRenderPlan(await session({ tracks: [track(file, [{ type: 'ducker' }])] as never }));
-    assert.deepEqual(plan.warnings, ['tracks[0].inserts[0]: processor type "ducker" is not rendered yet (ignored)']);
+  it('every processor type of the schema is rendered; createProcessor works standalone', async () => {
+    assert.deepEqual([...RENDERED_PROCESSOR_TYPES].sort(), [...Processor.shape.type.options].sort());
     const lim = await createProcessor({ type: 'limiter', bypass: false, params: {} }, { sampleRate: SR, channels: 2 });
     const block = [new Float32Array(256).fill(0.1), new Float32Array(256).fill(-0.1)];
-    lim.process(block, 256);
+    lim.process(block, 0, 256);
     for (let i = 0; i < 256; i++) assert.equal(block[0]![i], i < lim.latency ? 0 : Math.fround(0.1), `limiter sample ${i}`);
   });
 });

@@ -108,7 +108,7 @@ function decodedInfo(probed: Awaited<ReturnType<typeof probeWithFfmpeg>>): Audio
  * Opens any supported file for streaming. PCM WAV family files are read in place; everything else
  * (FLAC, AIFF, MP3, AAC/M4A, the audio of MOV/MP4, compressed WAV codecs) is decoded by ffmpeg.
  */
-export async function openAudio(file: string): Promise<AudioReader> {
+export async function openAudio(file: string, options: { bufferBytes?: number } = {}): Promise<AudioReader> {
   const size = await checkReadable(file);
   if (await wavHeader(file)) {
     const fh = await open(file, 'r');
@@ -120,11 +120,12 @@ export async function openAudio(file: string): Promise<AudioReader> {
       throw error;
     }
     if (layout.pcm !== null) {
-      const reader = new WavPcmReader(fh, file, layout);
+      const reader = new WavPcmReader(fh, file, layout, options.bufferBytes);
       const info = wavInfo(file, layout);
       return {
         info,
         read: (out, maxFrames, outOffset) => reader.read(out, maxFrames, outOffset),
+        seek: (frame) => reader.seek(frame),
         close: () => reader.close(),
       };
     }

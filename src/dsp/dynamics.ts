@@ -274,14 +274,26 @@ export class Compressor {
     let gr = 0;
     let gy = 0; // y for which g is valid (a settled detector skips the exp)
     let g = Math.exp(LN_PER_DB_AMPLITUDE * makeup);
+    // powers at or below this are under the knee (xg = 0) for certain: skips the log for them
+    const quiet = Math.exp((t - halfW) / DB_PER_LN_POWER) * (1 - 1e-9);
     for (let i = from; i < to; i++) {
-      const over = levelDb(linkedPower(det, nd, i, meanSquare)) - t;
+      const power = linkedPower(det, nd, i, meanSquare);
       let xg: number;
-      if (2 * over <= -w) xg = 0;
-      else if (2 * over >= w) xg = slope * over;
-      else {
-        const d = over + halfW;
-        xg = kneeScale * d * d;
+      if (power < quiet) {
+        if (y === 0) {
+          // settled, no gain reduction: g is the makeup gain alone
+          if (apply && g !== 1) scaleFrame(planar, n, i, g);
+          continue;
+        }
+        xg = 0;
+      } else {
+        const over = levelDb(power) - t;
+        if (2 * over <= -w) xg = 0;
+        else if (2 * over >= w) xg = slope * over;
+        else {
+          const d = over + halfW;
+          xg = kneeScale * d * d;
+        }
       }
       y = smooth(y, xg, aA, aR);
       if (y > gr) gr = y;

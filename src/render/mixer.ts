@@ -1,12 +1,21 @@
 import { DelayLine } from '../dsp/delay.js';
 import { DubstageError } from '../errors.js';
+import type { AutomationLane } from './automation.js';
 import { dbToGain } from './fades.js';
-import type { PlannedBus, PlannedClip, PlannedTrack, RenderPlan } from './plan.js';
+import type { PlannedBus, PlannedClip, PlannedParamLane, PlannedTrack, RenderPlan } from './plan.js';
 import type { BlockProcessor } from './processor.js';
+import type { PreparedProcessor } from './processors.js';
 import { routeGains, routeGainsXY } from './routing.js';
 import { ClipPlayer } from './source.js';
 
 export const DEFAULT_BLOCK_SIZE = 4096;
+
+/**
+ * Processor-parameter automation is applied on a fixed grid of this many timeline samples (0.67 ms
+ * at 48 kHz): `setParam` at every multiple, whatever the block size, so renders stay block-size
+ * independent and coefficient updates stay cheap.
+ */
+export const CONTROL_INTERVAL = 32;
 
 export interface MixOptions {
   /** First timeline sample (from the session start), inclusive. */
@@ -21,18 +30,51 @@ export interface MixOptions {
    */
   track?: string | number;
   blockSize?: number;
+  /**
+   * Samples mixed before `from` and discarded (clamped at the session start), so processors with
+   * memory (compressor release, reverb tail, echo) enter `from` in the state a full render has.
+   */
+  preroll?: number;
+  /** Output this track's post-insert, pre-fader signal instead of a bus (a sidechain key source). */
+  tapTrack?: string;
+  /** Key sources already being computed above this mixer (sidechain cycle detection). */
+  keyPath?: readonly string[];
+}
+
+/** One insert of a track or bus chain, with what the mixer feeds it. */
+interface InsertState {
+  proc: BlockProcessor;
+  /** The chain buffer's first max(input, output width) channels: what the processor works on. */
+  view: Float32Array[];
+  /** Latency of the inserts before it: its input at internal sample p is timeline p − offset − pre. */
+  pre: number;
+  /** Sidechain source, created once the mixer's latencies are known. */
+  sidechain: string | null;
+  key: KeyFeed | null;
+  lanes: { param: string; lane: AutomationLane }[];
+}
+
+interface Chain {
+  inserts: InsertState[];
+  latency: number;
+  /** Channels after the last insert. */
+  width: number;
+  /** Channels of the chain buffer (the widest point of the chain). */
+  bufWidth: number;
 }
 
 interface TrackState {
   plan: PlannedTrack;
   buf: Float32Array[];
+  /** The first `plan.channels` channels of `buf` (clips play into these). */
+  inView: Float32Array[];
+  /** The first `chain.width` channels of `buf` (what leaves the inserts). */
+  outView: Float32Array[];
   pending: PlannedClip[];
   next: number;
   playing: ClipPlayer[];
-  /** Insert processors (fresh instances) and their summed latency. */
-  procs: BlockProcessor[];
-  latency: number;
-  /** Compensation-delayed copies of `buf` (after the inserts), by delay in samples (0 = `buf`). */
+  chain: Chain;
+  /** Compensation-delayed copies of `outView`, by delay in samples (0 = `outView`). */
   taps: Map<number, { line: DelayLine | null; buf: Float32Array[] }>;
   /** Output and sends: where, how, and which compensation tap feeds them. */
   conns: { bus: BusState; kind: 'output' | 'pre' | 'post'; gain: number; matrix: Float64Array; delay: number }[];
@@ -41,12 +83,14 @@ interface TrackState {
 interface BusState {
   plan: PlannedBus;
   buf: Float32Array[];
+  /** The first `plan.channels` channels of `buf` (inputs sum into these). */
+  inView: Float32Array[];
+  /** The first `chain.width` channels of `buf` (the bus's output). */
+  outView: Float32Array[];
   depth: number;
   output: BusState | null;
   matrix: Float64Array;
-  procs: BlockProcessor[];
-  /** Latency of the bus inserts. */
-  latency: number;
+  chain: Chain;
   /** Latency (samples) at which every input arrives aligned at this bus. */
   arrival: number;
   /** Compensation delay of this bus's output into its output bus, and its buffer. */
@@ -59,14 +103,20 @@ interface BusState {
  *
  * Signal flow per track: clips (gain, fades, crossfades) summed into the track's channels →
  * inserts (src/render/processors.ts) → latency-compensation delay per destination bus →
- * pre-fader sends → fader (static dB, or the fader lane per sample) → pan/channel mapping
- * (src/render/routing.ts) into the output bus; post-fader sends tap after the fader. Sends follow
- * the track's pan (as "follow main pan" on a console). A muted track (explicit, or not soloed while
- * any track is soloed) is silent on its output and all its sends, pre-fader too, and its media is
- * not read. Buses sum their inputs, run their inserts, apply fader and mute, and feed their output
- * bus (bus → bus mapping with pan 0, through a compensation delay when needed) in order from the
- * leaves to the rendered bus, whose post-fader signal is the output. Latency scheme: see
- * src/render/processor.ts (`Mixer.latency`).
+ * pre-fader sends → fader (static dB, or the fader lane per sample) and mute lane → pan/channel
+ * mapping (src/render/routing.ts) into the output bus; post-fader sends tap after the fader. Sends
+ * follow the track's pan (as "follow main pan" on a console). A muted track (explicit, or not soloed
+ * while any track is soloed) is silent on its output and all its sends, pre-fader too, and its media
+ * is not read; a mute lane does the same over time. Buses sum their inputs, run their inserts, apply
+ * fader and mute, and feed their output bus (bus → bus mapping with pan 0, through a compensation
+ * delay when needed) in order from the leaves to the rendered bus, whose post-fader signal is the
+ * output. Latency scheme: see src/render/processor.ts (`Mixer.latency`).
+ *
+ * Inserts may change the width (downmix, channel utility): a chain buffer is as wide as its widest
+ * point and what leaves the chain is routed with the final width. Sidechains: a keyed insert gets
+ * its key from a sub-mixer rendering the source (a bus post-fader, or a track post-insert), aligned
+ * to the insert's input by a delay; so a stem or single-track render still ducks under the full
+ * dialogue bus. Processor-parameter lanes are applied every {@link CONTROL_INTERVAL} timeline samples.
  *
  * Memory: only the clips intersecting the current block hold an open reader; each clip is opened
  * at its first block and closed after its last, so memory is bounded by the number of
@@ -79,11 +129,16 @@ export class Mixer {
   readonly from: number;
   readonly to: number;
   readonly blockSize: number;
+  /** Where mixing starts: `from` minus the pre-roll. */
+  readonly start: number;
   #tracks: TrackState[] = [];
   #buses: BusState[] = [];
-  #target: BusState;
+  #target: BusState | null;
+  #tapTrack: TrackState | null = null;
+  #keys: KeyFeed[] = [];
   #gain: Float32Array;
   #pan: Float32Array;
+  #mute: Float32Array;
   #tmp = new Float64Array(64);
   /**
    * Latency of the rendered bus's path (samples): the mixer runs `latency` samples past `to` and
@@ -95,71 +150,74 @@ export class Mixer {
     this.plan = plan;
     this.from = options.from;
     this.to = Math.max(options.from, options.to);
+    this.start = Math.max(0, this.from - Math.max(0, Math.round(options.preroll ?? 0)));
     this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (!(this.blockSize >= 1 && Number.isInteger(this.blockSize))) throw new Error(`Mixer: bad block size ${this.blockSize}`);
     const B = this.blockSize;
-    const targetName = options.bus ?? plan.printBus;
+    const keyPath = options.keyPath ?? [];
     const byName = new Map(plan.buses.map((b) => [b.name, b]));
-    if (!byName.has(targetName)) throw new DubstageError('usage', `no bus named "${targetName}"`);
-    // depth = number of hops to the target; undefined when the bus does not reach it
-    const depthOf = (name: string): number | undefined => {
-      let d = 0;
-      for (let n: string | null = name; n !== null; n = byName.get(n)?.output ?? null, d++) {
-        if (n === targetName) return d;
-        if (d > plan.buses.length) return undefined;
-      }
-      return undefined;
-    };
     const states = new Map<string, BusState>();
-    for (const b of plan.buses) {
-      const depth = depthOf(b.name);
-      if (depth === undefined) continue;
-      const procs = b.inserts.map((p) => p.create());
-      states.set(b.name, {
-        plan: b, buf: Array.from({ length: b.channels }, () => new Float32Array(B)), depth, output: null, matrix: new Float64Array(0),
-        procs, latency: procs.reduce((n, p) => n + p.latency, 0), arrival: 0, outLine: null, outBuf: [],
-      });
-    }
-    for (const s of states.values()) {
-      if (s.plan.name !== targetName && s.plan.output !== null) {
-        s.output = states.get(s.plan.output)!;
-        s.matrix = routeGains(s.plan.channels, s.output.plan.channels, 0, new Float64Array(s.plan.channels * s.output.plan.channels));
-      }
-    }
-    this.#buses = [...states.values()].sort((a, b) => b.depth - a.depth);
-    this.#target = states.get(targetName)!;
-    this.channels = this.#target.plan.channels;
 
-    let only: PlannedTrack | undefined;
-    if (options.track !== undefined) {
-      only = typeof options.track === 'number' ? plan.tracks[options.track] : plan.tracks.find((t) => t.name === options.track);
-      if (!only) throw new DubstageError('usage', `no track ${typeof options.track === 'number' ? `#${options.track}` : `named "${options.track}"`}`);
-    }
-    for (const t of plan.tracks) {
-      if (t.muted || (only && t !== only)) continue;
-      const outputBus = states.get(t.output) ?? null;
-      const conns: TrackState['conns'] = [];
-      if (outputBus) conns.push({ bus: outputBus, kind: 'output', gain: t.faderGain, matrix: routeGains(t.channels, outputBus.plan.channels, t.pan, new Float64Array(t.channels * outputBus.plan.channels)), delay: 0 });
-      for (const s of t.sends) {
-        const bus = states.get(s.bus);
-        if (!bus) continue;
-        conns.push({ bus, kind: s.preFader ? 'pre' : 'post', gain: s.gain, matrix: routeGains(t.channels, bus.plan.channels, t.pan, new Float64Array(t.channels * bus.plan.channels)), delay: 0 });
+    if (options.tapTrack !== undefined) {
+      const t = plan.tracks.find((x) => x.name === options.tapTrack);
+      if (!t) throw new DubstageError('usage', `no track named "${options.tapTrack}"`);
+      this.#target = null;
+      if (!t.muted) {
+        this.#tapTrack = this.#trackState(t, []);
+        this.#tracks.push(this.#tapTrack);
       }
-      if (conns.length === 0) continue;
-      // clips starting before `to + latency` are kept below, once the latency is known
-      const pending = t.clips.filter((c) => c.start + c.length > this.from);
-      const procs = t.inserts.map((p) => p.create());
-      this.#tracks.push({
-        plan: t,
-        buf: Array.from({ length: t.channels }, () => new Float32Array(B)),
-        pending,
-        next: 0,
-        playing: [],
-        procs,
-        latency: procs.reduce((n, p) => n + p.latency, 0),
-        taps: new Map(),
-        conns,
-      });
+      this.channels = this.#tapTrack?.chain.width ?? t.channels;
+    } else {
+      const targetName = options.bus ?? plan.printBus;
+      if (!byName.has(targetName)) throw new DubstageError('usage', `no bus named "${targetName}"`);
+      // depth = number of hops to the target; undefined when the bus does not reach it
+      const depthOf = (name: string): number | undefined => {
+        let d = 0;
+        for (let n: string | null = name; n !== null; n = byName.get(n)?.output ?? null, d++) {
+          if (n === targetName) return d;
+          if (d > plan.buses.length) return undefined;
+        }
+        return undefined;
+      };
+      for (const b of plan.buses) {
+        const depth = depthOf(b.name);
+        if (depth === undefined) continue;
+        const chain = this.#chain(b.inserts, b.paramLanes, b.channels);
+        const buf = Array.from({ length: chain.bufWidth }, () => new Float32Array(B));
+        assignViews(chain, buf, b.inserts, b.channels);
+        states.set(b.name, {
+          plan: b, buf, inView: buf.slice(0, b.channels), outView: buf.slice(0, chain.width), depth, output: null, matrix: new Float64Array(0),
+          chain, arrival: 0, outLine: null, outBuf: [],
+        });
+      }
+      for (const s of states.values()) {
+        if (s.plan.name !== targetName && s.plan.output !== null) {
+          s.output = states.get(s.plan.output)!;
+          s.matrix = routeGains(s.chain.width, s.output.plan.channels, 0, new Float64Array(s.chain.width * s.output.plan.channels));
+        }
+      }
+      this.#buses = [...states.values()].sort((a, b) => b.depth - a.depth);
+      this.#target = states.get(targetName)!;
+      this.channels = this.#target.chain.width;
+
+      let only: PlannedTrack | undefined;
+      if (options.track !== undefined) {
+        only = typeof options.track === 'number' ? plan.tracks[options.track] : plan.tracks.find((t) => t.name === options.track);
+        if (!only) throw new DubstageError('usage', `no track ${typeof options.track === 'number' ? `#${options.track}` : `named "${options.track}"`}`);
+      }
+      for (const t of plan.tracks) {
+        if (t.muted || (only && t !== only)) continue;
+        const conns: TrackState['conns'] = [];
+        const outputBus = states.get(t.output) ?? null;
+        const width = outputWidth(t.inserts, t.channels);
+        const matrix = (bus: BusState): Float64Array => routeGains(width, bus.plan.channels, t.pan, new Float64Array(width * bus.plan.channels));
+        if (outputBus) conns.push({ bus: outputBus, kind: 'output', gain: t.faderGain, matrix: matrix(outputBus), delay: 0 });
+        for (const s of t.sends) {
+          const bus = states.get(s.bus);
+          if (bus) conns.push({ bus, kind: s.preFader ? 'pre' : 'post', gain: s.gain, matrix: matrix(bus), delay: 0 });
+        }
+        if (conns.length > 0) this.#tracks.push(this.#trackState(t, conns));
+      }
     }
 
     // Latency compensation (see src/render/processor.ts): a bus's inputs arrive aligned at its
@@ -169,32 +227,90 @@ export class Mixer {
       let a = arrival.get(b);
       if (a !== undefined) return a;
       a = 0;
-      for (const t of this.#tracks) for (const c of t.conns) if (c.bus === b) a = Math.max(a, t.latency);
-      for (const child of states.values()) if (child.output === b) a = Math.max(a, arrivalOf(child) + child.latency);
+      for (const t of this.#tracks) for (const c of t.conns) if (c.bus === b) a = Math.max(a, t.chain.latency);
+      for (const child of states.values()) if (child.output === b) a = Math.max(a, arrivalOf(child) + child.chain.latency);
       arrival.set(b, a);
       return a;
     };
     for (const b of states.values()) b.arrival = arrivalOf(b);
     for (const b of states.values()) {
       if (!b.output) continue;
-      const d = b.output.arrival - b.arrival - b.latency;
+      const d = b.output.arrival - b.arrival - b.chain.latency;
       if (d > 0) {
-        b.outLine = DelayLine.compensation(b.plan.channels, d);
-        b.outBuf = Array.from({ length: b.plan.channels }, () => new Float32Array(B));
+        b.outLine = DelayLine.compensation(b.chain.width, d);
+        b.outBuf = Array.from({ length: b.chain.width }, () => new Float32Array(B));
       }
     }
     for (const t of this.#tracks) {
       for (const c of t.conns) {
-        c.delay = c.bus.arrival - t.latency;
+        c.delay = c.bus.arrival - t.chain.latency;
         if (!t.taps.has(c.delay)) {
-          t.taps.set(c.delay, c.delay === 0 ? { line: null, buf: t.buf } : { line: DelayLine.compensation(t.plan.channels, c.delay), buf: Array.from({ length: t.plan.channels }, () => new Float32Array(B)) });
+          const w = t.chain.width;
+          t.taps.set(c.delay, c.delay === 0 ? { line: null, buf: t.outView } : { line: DelayLine.compensation(w, c.delay), buf: Array.from({ length: w }, () => new Float32Array(B)) });
         }
       }
     }
-    this.latency = this.#target.arrival + this.#target.latency;
+    this.latency = this.#target ? this.#target.arrival + this.#target.chain.latency : (this.#tapTrack?.chain.latency ?? 0);
     for (const t of this.#tracks) t.pending = t.pending.filter((c) => c.start < this.to + this.latency);
+
+    // Sidechain keys: a sub-mixer per keyed insert, over the same internal span, delayed so that the
+    // key of timeline sample n meets the insert's input of timeline sample n.
+    const keyed = (chain: Chain, offset: number, owner: string): void => {
+      for (const ins of chain.inserts) {
+        if (ins.sidechain === null) continue;
+        const source = ins.sidechain;
+        if (keyPath.includes(source) || source === owner) throw new DubstageError('input', `sidechain cycle: ${[...keyPath, owner, source].join(' → ')}`);
+        const isBus = byName.has(source);
+        const sub = new Mixer(plan, {
+          from: this.start,
+          to: this.to + this.latency,
+          blockSize: B,
+          keyPath: [...keyPath, owner],
+          ...(isBus ? { bus: source } : { tapTrack: source }),
+        });
+        ins.key = new KeyFeed(sub, offset + ins.pre, B);
+        this.#keys.push(ins.key);
+      }
+    };
+    for (const t of this.#tracks) keyed(t.chain, 0, t.plan.name);
+    for (const b of this.#buses) keyed(b.chain, b.arrival, b.plan.name);
+
     this.#gain = new Float32Array(B);
     this.#pan = new Float32Array(B);
+    this.#mute = new Float32Array(B);
+  }
+
+  #chain(prepared: PreparedProcessor[], lanes: PlannedParamLane[], channels: number): Chain {
+    const inserts: InsertState[] = [];
+    let pre = 0;
+    let width = channels;
+    let bufWidth = channels;
+    prepared.forEach((p, i) => {
+      inserts.push({ proc: p.create(), view: [], pre, sidechain: p.sidechain, key: null, lanes: lanes.filter((l) => l.insert === i).map((l) => ({ param: l.param, lane: l.lane })) });
+      pre += p.latency;
+      bufWidth = Math.max(bufWidth, p.outputChannels);
+      width = p.outputChannels;
+    });
+    return { inserts, latency: pre, width, bufWidth };
+  }
+
+  #trackState(t: PlannedTrack, conns: TrackState['conns']): TrackState {
+    const chain = this.#chain(t.inserts, t.paramLanes, t.channels);
+    const buf = Array.from({ length: chain.bufWidth }, () => new Float32Array(this.blockSize));
+    assignViews(chain, buf, t.inserts, t.channels);
+    return {
+      plan: t,
+      buf,
+      inView: buf.slice(0, t.channels),
+      outView: buf.slice(0, chain.width),
+      // clips starting before `to + latency` are kept once the latency is known
+      pending: t.clips.filter((c) => c.start + c.length > this.start),
+      next: 0,
+      playing: [],
+      chain,
+      taps: new Map(),
+      conns,
+    };
   }
 
   /** Timeline samples to render. */
@@ -202,18 +318,20 @@ export class Mixer {
     return this.to - this.from;
   }
 
-  /** Mixes the next block: yields the rendered bus's planar block (valid until the next step). */
+  /** Mixes the next block: yields the rendered output's planar block (valid until the next step). */
   async *blocks(): AsyncGenerator<{ position: number; frames: number; planar: Float32Array[] }> {
+    const silent = Array.from({ length: this.channels }, () => new Float32Array(this.blockSize));
     try {
       const L = this.latency;
       const end = this.to + L;
-      for (let pos = this.from; pos < end; pos += this.blockSize) {
+      for (let pos = this.start; pos < end; pos += this.blockSize) {
         const frames = Math.min(this.blockSize, end - pos);
         await this.#mixBlock(pos, frames);
         // internal sample pos + i holds timeline sample pos + i − L
         const skip = Math.max(0, this.from + L - pos);
         if (skip >= frames) continue;
-        const planar = skip === 0 ? this.#target.buf : this.#target.buf.map((ch) => ch.subarray(skip));
+        const out = this.#target?.outView ?? this.#tapTrack?.outView ?? silent;
+        const planar = skip === 0 ? out : out.map((ch) => ch.subarray(skip));
         yield { position: pos + skip - L, frames: frames - skip, planar };
       }
     } finally {
@@ -221,37 +339,74 @@ export class Mixer {
     }
   }
 
-  /** Closes every open clip reader (safe to call more than once). */
+  /** Closes every open clip reader and key source (safe to call more than once). */
   async close(): Promise<void> {
     for (const t of this.#tracks) {
       const players = t.playing;
       t.playing = [];
       for (const p of players) await p.close();
     }
+    const keys = this.#keys;
+    this.#keys = [];
+    for (const k of keys) await k.close();
+  }
+
+  /** Runs a chain over the block; `timeline` is the timeline sample of the chain input's first frame. */
+  async #runChain(chain: Chain, frames: number, timeline: number): Promise<void> {
+    for (const ins of chain.inserts) {
+      const key = ins.key ? await ins.key.next(frames) : undefined;
+      if (ins.lanes.length === 0) {
+        ins.proc.process(ins.view, 0, frames, key);
+        continue;
+      }
+      const t0 = timeline - ins.pre;
+      for (let o = 0; o < frames; ) {
+        const t = t0 + o;
+        const phase = ((t % CONTROL_INTERVAL) + CONTROL_INTERVAL) % CONTROL_INTERVAL;
+        const next = Math.min(frames, o + CONTROL_INTERVAL - phase);
+        // the value of the grid point at or before t (a block may start between grid points)
+        for (const l of ins.lanes) ins.proc.setParam!(l.param, l.lane.valueAt(t - phase));
+        ins.proc.process(ins.view, o, next, key);
+        o = next;
+      }
+    }
   }
 
   async #mixBlock(pos: number, frames: number): Promise<void> {
     const blockEnd = pos + frames;
     for (const b of this.#buses) for (const ch of b.buf) ch.fill(0, 0, frames);
+    // every playing clip's media for this block, read concurrently (clips buffer ahead; see ClipPlayer)
+    const reads: Promise<void>[] = [];
     for (const t of this.#tracks) {
-      for (const ch of t.buf) ch.fill(0, 0, frames);
-      while (t.next < t.pending.length && t.pending[t.next]!.start < blockEnd) t.playing.push(new ClipPlayer(t.pending[t.next++]!));
-      if (t.playing.length === 0 && t.procs.length === 0 && t.taps.size === 1 && t.taps.has(0)) continue;
+      while (t.next < t.pending.length && t.pending[t.next]!.start < blockEnd) t.playing.push(new ClipPlayer(t.pending[t.next++]!, this.plan.sampleRate, this.blockSize));
       for (const p of t.playing) {
         const a = Math.max(pos, p.clip.start);
         const e = Math.min(blockEnd, p.end);
-        if (e > a) await p.mixInto(t.buf, a - pos, a, e - a, this.plan.sampleRate, this.blockSize);
+        if (e > a) reads.push(p.ensure(a, e - a));
+      }
+    }
+    if (reads.length > 0) await Promise.all(reads);
+    for (const t of this.#tracks) {
+      for (const ch of t.buf) ch.fill(0, 0, frames);
+      if (t.playing.length === 0 && t.chain.inserts.length === 0 && t.taps.size === 1 && t.taps.has(0)) continue;
+      for (const p of t.playing) {
+        const a = Math.max(pos, p.clip.start);
+        const e = Math.min(blockEnd, p.end);
+        if (e > a) p.mixInto(t.inView, a - pos, a, e - a);
       }
       const still: ClipPlayer[] = [];
       for (const p of t.playing) {
         if (p.end <= blockEnd) await p.close();
-        else still.push(p);
+        else {
+          p.prefetch();
+          still.push(p);
+        }
       }
       t.playing = still;
-      for (const proc of t.procs) proc.process(t.buf, frames);
+      if (t.chain.inserts.length > 0) await this.#runChain(t.chain, frames, pos);
       for (const tap of t.taps.values()) {
         if (!tap.line) continue;
-        for (let c = 0; c < t.buf.length; c++) tap.buf[c]!.set(t.buf[c]!.subarray(0, frames));
+        for (let c = 0; c < tap.buf.length; c++) tap.buf[c]!.set(t.buf[c]!.subarray(0, frames));
         tap.line.process(tap.buf, 0, frames);
       }
 
@@ -260,38 +415,52 @@ export class Mixer {
       for (const c of t.conns) {
         // the audio in this tap at internal sample pos belongs to timeline sample pos − arrival
         const at = pos - c.bus.arrival;
-        if (at !== lanesAt && (tp.faderLane || tp.panLane)) {
-          if (tp.faderLane) tp.faderLane.fill(this.#gain, at, frames, dbToGain);
+        if (at !== lanesAt && (tp.faderLane || tp.panLane || tp.muteLane)) {
+          if (tp.muteLane) tp.muteLane.fill(this.#mute, at, frames);
+          if (tp.faderLane) {
+            tp.faderLane.fill(this.#gain, at, frames, dbToGain);
+            if (tp.muteLane) for (let i = 0; i < frames; i++) this.#gain[i] = this.#gain[i]! * this.#mute[i]!;
+          }
           if (tp.panLane) tp.panLane.fill(this.#pan, at, frames, (v) => Math.max(-1, Math.min(1, v)));
           lanesAt = at;
         }
-        const gain = tp.faderLane ? this.#gain : null;
+        // per-sample fader gain (lane × mute, or the mute lane alone with the static fader as a scalar)
+        const gain = tp.faderLane ? this.#gain : tp.muteLane ? this.#mute : null;
+        const fader = tp.faderLane ? 1 : tp.faderGain;
         const panValues = tp.panLane ? this.#pan : null;
         const src = t.taps.get(c.delay)!.buf;
-        if (c.kind === 'output') this.#route(c.bus.buf, src, frames, c.matrix, tp, panValues, gain, tp.faderGain);
-        else if (c.kind === 'pre') this.#route(c.bus.buf, src, frames, c.matrix, tp, panValues, null, c.gain);
-        else this.#route(c.bus.buf, src, frames, c.matrix, tp, panValues, gain, c.gain * (gain ? 1 : tp.faderGain));
+        if (c.kind === 'output') this.#route(c.bus.inView, src, frames, c.matrix, tp, panValues, gain, fader);
+        else if (c.kind === 'pre') this.#route(c.bus.inView, src, frames, c.matrix, tp, panValues, tp.muteLane ? this.#mute : null, c.gain);
+        else this.#route(c.bus.inView, src, frames, c.matrix, tp, panValues, gain, c.gain * fader);
       }
     }
     for (const b of this.#buses) {
       const bp = b.plan;
-      for (const proc of b.procs) proc.process(b.buf, frames);
-      if (bp.mute) for (const ch of b.buf) ch.fill(0, 0, frames);
-      else if (bp.faderLane) {
-        bp.faderLane.fill(this.#gain, pos - b.arrival - b.latency, frames, dbToGain);
-        for (const ch of b.buf) for (let i = 0; i < frames; i++) ch[i] *= this.#gain[i]!;
-      } else if (bp.faderGain !== 1) for (const ch of b.buf) for (let i = 0; i < frames; i++) ch[i] *= bp.faderGain;
+      if (b.chain.inserts.length > 0) await this.#runChain(b.chain, frames, pos - b.arrival);
+      const out0 = b.outView;
+      const at = pos - b.arrival - b.chain.latency;
+      if (bp.mute) for (const ch of out0) ch.fill(0, 0, frames);
+      else if (bp.faderLane || bp.muteLane) {
+        const g = this.#gain;
+        if (bp.faderLane) bp.faderLane.fill(g, at, frames, dbToGain);
+        else g.fill(bp.faderGain, 0, frames);
+        if (bp.muteLane) {
+          bp.muteLane.fill(this.#mute, at, frames);
+          for (let i = 0; i < frames; i++) g[i] = g[i]! * this.#mute[i]!;
+        }
+        for (const ch of out0) for (let i = 0; i < frames; i++) ch[i] *= g[i]!;
+      } else if (bp.faderGain !== 1) for (const ch of out0) for (let i = 0; i < frames; i++) ch[i] *= bp.faderGain;
       if (b.output) {
-        let out = b.buf;
+        let out = out0;
         if (b.outLine) {
-          for (let c = 0; c < b.buf.length; c++) b.outBuf[c]!.set(b.buf[c]!.subarray(0, frames));
+          for (let c = 0; c < out0.length; c++) b.outBuf[c]!.set(out0[c]!.subarray(0, frames));
           b.outLine.process(b.outBuf, 0, frames);
           out = b.outBuf;
         }
-        const S = bp.channels;
+        const S = out.length;
         const D = b.output.plan.channels;
         for (let d = 0; d < D; d++) {
-          const dst = b.output.buf[d]!;
+          const dst = b.output.inView[d]!;
           for (let s = 0; s < S; s++) {
             const m = b.matrix[d * S + s]!;
             if (m === 0) continue;
@@ -333,5 +502,74 @@ export class Mixer {
         dst[d]![i] += g * acc;
       }
     }
+  }
+}
+
+/** Gives each insert the first max(its input, its output width) channels of the chain buffer. */
+function assignViews(chain: Chain, buf: Float32Array[], prepared: PreparedProcessor[], channels: number): void {
+  let width = channels;
+  chain.inserts.forEach((ins, i) => {
+    const out = prepared[i]!.outputChannels;
+    ins.view = buf.slice(0, Math.max(width, out));
+    width = out;
+  });
+}
+
+/** Width after a chain of prepared inserts. */
+function outputWidth(inserts: PreparedProcessor[], channels: number): number {
+  return inserts.length === 0 ? channels : inserts[inserts.length - 1]!.outputChannels;
+}
+
+/**
+ * A sidechain key: the output of a sub-mixer, delayed by `delay` samples (zeros first), handed out
+ * in blocks of the consumer's size (the sub-mixer's first blocks are shorter by its own latency).
+ */
+class KeyFeed {
+  #mixer: Mixer;
+  #blocks: AsyncGenerator<{ frames: number; planar: Float32Array[] }>;
+  #fifo: Float32Array[];
+  #head = 0;
+  #tail: number;
+  #done = false;
+  #out: Float32Array[];
+
+  constructor(mixer: Mixer, delay: number, blockSize: number) {
+    this.#mixer = mixer;
+    this.#blocks = mixer.blocks();
+    const capacity = delay + 3 * blockSize;
+    this.#fifo = Array.from({ length: mixer.channels }, () => new Float32Array(capacity));
+    this.#tail = delay;
+    this.#out = Array.from({ length: mixer.channels }, () => new Float32Array(blockSize));
+  }
+
+  async next(frames: number): Promise<Float32Array[]> {
+    const fifo = this.#fifo;
+    while (this.#tail - this.#head < frames && !this.#done) {
+      const r = await this.#blocks.next();
+      if (r.done) {
+        this.#done = true;
+        break;
+      }
+      const { frames: n, planar } = r.value;
+      if (fifo[0]!.length - this.#tail < n) {
+        for (const ch of fifo) ch.copyWithin(0, this.#head, this.#tail);
+        this.#tail -= this.#head;
+        this.#head = 0;
+      }
+      for (let c = 0; c < fifo.length; c++) fifo[c]!.set(planar[c]!.subarray(0, n), this.#tail);
+      this.#tail += n;
+    }
+    const n = Math.min(frames, this.#tail - this.#head);
+    for (let c = 0; c < fifo.length; c++) {
+      this.#out[c]!.set(fifo[c]!.subarray(this.#head, this.#head + n));
+      this.#out[c]!.fill(0, n, frames);
+    }
+    this.#head += n;
+    return this.#out;
+  }
+
+  async close(): Promise<void> {
+    await this.#blocks.return(undefined);
+    await this.#mixer.close();
   }
 }

@@ -1,11 +1,12 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DubstageError } from '../errors.js';
 import { probeAudio } from '../audio/open.js';
 import { resampledLength } from '../audio/resample.js';
 import type { AudioFileInfo } from '../audio/types.js';
 import { durationToSamples, positionToSamples, type LoadedSession } from '../session/load.js';
 import type { SessionClip, SessionProcessor, SessionTrack } from '../session/schema.js';
-import { AutomationLane } from './automation.js';
+import { AutomationLane, type PlannedPoint } from './automation.js';
+import { ClipCache, DEFAULT_CLIP_CACHE_DIR, type ClipCacheStats } from './clip-cache.js';
 import { dbToGain, type FadeShapeName } from './fades.js';
 import { RENDERED_PROCESSOR_TYPES, prepareProcessor, type PreparedProcessor } from './processors.js';
 import { formatChannels, type BusFormat, type Pan } from './routing.js';
@@ -69,10 +70,25 @@ export interface PlannedTrack {
   faderLane: AutomationLane | null;
   /** Pan automation (the x value), replacing the static pan's x when present. */
   panLane: AutomationLane | null;
+  /** Mute automation as a gain lane (0 muted, 1 open, short ramps at the switches), or null. */
+  muteLane: AutomationLane | null;
   /** Insert processors (validated; bypassed ones and unsupported types left out), in order. */
   inserts: PreparedProcessor[];
+  /** Processor-parameter automation of those inserts. */
+  paramLanes: PlannedParamLane[];
   clips: PlannedClip[];
 }
+
+/** Automation of one insert parameter: `inserts[insert].setParam(param, lane value)`. */
+export interface PlannedParamLane {
+  /** Index into the planned `inserts`. */
+  insert: number;
+  param: string;
+  lane: AutomationLane;
+}
+
+/** Length of the gain ramp at a mute switch (so automated mutes do not click). */
+export const MUTE_RAMP_SECONDS = 0.002;
 
 export interface PlannedBus {
   name: string;
@@ -82,8 +98,10 @@ export interface PlannedBus {
   faderGain: number;
   mute: boolean;
   faderLane: AutomationLane | null;
+  muteLane: AutomationLane | null;
   /** Insert processors (validated; bypassed ones and unsupported types left out), in order. */
   inserts: PreparedProcessor[];
+  paramLanes: PlannedParamLane[];
 }
 
 export interface RenderPlan {
@@ -95,13 +113,17 @@ export interface RenderPlan {
   printBus: string;
   /** First sample after the last clip (incl. borrowed material); 0 for an empty session. */
   end: number;
-  /** Things in the session this renderer does not apply (clip chains, some processor types, unsupported automation). */
+  /** Things in the session this renderer does not apply (some processor types, unsupported automation). */
   warnings: string[];
+  /** Clip-chain cache entries rendered vs reused while building this plan. */
+  clipCache?: ClipCacheStats;
 }
 
 export interface PlanOptions {
   /** Media info by path; defaults to `probeAudio` (tests may inject). */
   probe?: (path: string) => Promise<Pick<AudioFileInfo, 'sampleRate' | 'channels' | 'frames'>>;
+  /** Clip-chain cache folder; default `<session file folder>/.dubstage-cache/clips`. */
+  cacheDir?: string;
 }
 
 /**
@@ -130,18 +152,74 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
   };
 
   const baseDir = dirname(resolve(loaded.file));
-  const inserts = async (list: SessionProcessor[], key: string, channels: number): Promise<PreparedProcessor[]> => {
+  // The chain's width can change along it (downmix, channel utility): each insert gets the width
+  // the previous one leaves. `bySpec[i]` is the planned index of spec i (null: bypassed or ignored).
+  const inserts = async (list: SessionProcessor[], key: string, channels: number): Promise<{ list: PreparedProcessor[]; bySpec: (number | null)[] }> => {
     const out: PreparedProcessor[] = [];
+    const bySpec: (number | null)[] = [];
+    let width = channels;
     for (const [i, spec] of list.entries()) {
+      bySpec.push(null);
       if (!RENDERED_PROCESSOR_TYPES.includes(spec.type)) {
         warnings.push(`${key}[${i}]: processor type "${spec.type}" is not rendered yet (ignored)`);
         continue;
       }
-      const prepared = await prepareProcessor(spec, { sampleRate: sr, channels, baseDir, key: `${key}[${i}]` });
-      if (!spec.bypass) out.push(prepared);
+      const prepared = await prepareProcessor(spec, { sampleRate: sr, channels: width, baseDir, key: `${key}[${i}]` });
+      if (prepared.sidechain !== null) checkSidechain(prepared.sidechain, `${key}[${i}].params.sidechain`);
+      if (!spec.bypass) {
+        bySpec[i] = out.length;
+        out.push(prepared);
+        width = prepared.outputChannels;
+      }
     }
-    return out;
+    return { list: out, bySpec };
   };
+  const trackNames = new Set(session.tracks.map((t) => t.name));
+  const busNames = new Set(session.buses.map((b) => b.name));
+  const checkSidechain = (name: string, key: string): void => {
+    if (trackNames.has(name) && busNames.has(name)) throw new DubstageError('input', `${key}: "${name}" names both a track and a bus`);
+    if (!trackNames.has(name) && !busNames.has(name)) throw new DubstageError('input', `${key}: no track or bus named "${name}"`);
+  };
+  /** Fader, pan and mute lanes and the processor-parameter lanes of one track or bus. */
+  const lanesOf = (
+    automation: SessionTrack['automation'],
+    key: string,
+    specs: SessionProcessor[],
+    planned: { list: PreparedProcessor[]; bySpec: (number | null)[] },
+    allowed: readonly string[],
+  ): { lanes: Map<string, AutomationLane>; params: PlannedParamLane[] } => {
+    const lanes = new Map<string, AutomationLane>();
+    const params: PlannedParamLane[] = [];
+    automation.forEach((a, i) => {
+      const lane = new AutomationLane(a.points.map((p) => ({ at: positionToSamples(p.at, loaded, sr), value: p.value, curve: p.curve })));
+      const where = `${key}.automation[${i}].target`;
+      if (allowed.includes(a.target)) {
+        if (lanes.has(a.target)) throw new DubstageError('input', `${where}: a second "${a.target}" lane`);
+        lanes.set(a.target, a.target === 'mute' ? muteGainLane(lane, Math.round(MUTE_RAMP_SECONDS * sr)) : lane);
+        return;
+      }
+      const dot = a.target.indexOf('.');
+      if (dot <= 0) throw new DubstageError('input', `${where}: "${a.target}" is not ${allowed.map((x) => `"${x}"`).join(', ')} or "<processor name or index>.<parameter>"`);
+      const ref = a.target.slice(0, dot);
+      const param = a.target.slice(dot + 1);
+      const specIndex = /^\d+$/.test(ref) ? Number(ref) : specs.findIndex((p) => p.name === ref);
+      if (specIndex < 0 || specIndex >= specs.length) throw new DubstageError('input', `${where}: no insert named or numbered "${ref}"`);
+      const insert = planned.bySpec[specIndex];
+      if (insert === null || insert === undefined) {
+        warnings.push(`${where}: insert ${specIndex} is bypassed or not rendered; its automation is ignored`);
+        return;
+      }
+      const prepared = planned.list[insert]!;
+      if (!prepared.automatable.includes(param)) {
+        throw new DubstageError('input', `${where}: "${param}" is not an automatable parameter of ${specs[specIndex]!.type} (${prepared.automatable.join(', ') || 'none'})`);
+      }
+      if (params.some((p) => p.insert === insert && p.param === param)) throw new DubstageError('input', `${where}: a second lane for "${a.target}"`);
+      params.push({ insert, param, lane });
+    });
+    return { lanes, params };
+  };
+
+  const clipCache = new ClipCache({ dir: options.cacheDir ?? join(baseDir, DEFAULT_CLIP_CACHE_DIR), sampleRate: sr, baseDir, warnings });
 
   const anySolo = session.tracks.some((t) => t.solo);
   const tracks: PlannedTrack[] = [];
@@ -152,8 +230,9 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
     for (const [c, clip] of track.clips.entries()) {
       const path = loaded.media.get(`${t}/${c}`);
       if (!path) throw new DubstageError('input', `no media resolved for tracks[${t}].clips[${c}] ("${clip.file}")`);
-      if (clip.chain.length > 0) warnings.push(`tracks[${t}].clips[${c}].chain: processors are not rendered yet (ignored)`);
-      const media = await mediaOf(path);
+      let media = await mediaOf(path);
+      // the chain is rendered once into the cache; the clip then plays the processed file
+      if (clip.chain.length > 0) media = await clipCache.apply(media, clip.chain, `tracks[${t}].clips[${c}].chain`);
       const sourceOffset = clip.sourceOffset ? durationToSamples(clip.sourceOffset, loaded.rate, sr) : 0;
       const length = clip.length ? durationToSamples(clip.length, loaded.rate, sr) : Math.max(0, media.length - sourceOffset);
       const fade = (f: SessionClip['fadeIn']): PlannedFade | null => {
@@ -186,13 +265,8 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
     };
     const planned = planTrackClips(clips, minimum).filter((c) => c.length > 0);
     for (const c of planned) end = Math.max(end, c.start + c.length);
-    const lane = (target: string): AutomationLane | null => {
-      const l = track.automation.find((a) => a.target === target);
-      return l ? new AutomationLane(l.points.map((p) => ({ at: positionToSamples(p.at, loaded, sr), value: p.value, curve: p.curve }))) : null;
-    };
-    track.automation.forEach((a, i) => {
-      if (a.target !== 'fader' && a.target !== 'pan') warnings.push(`tracks[${t}].automation[${i}]: target "${a.target}" is not rendered yet (ignored)`);
-    });
+    const trackInserts = await inserts(track.inserts, `tracks[${t}].inserts`, track.channels);
+    const { lanes, params } = lanesOf(track.automation, `tracks[${t}]`, track.inserts, trackInserts, ['fader', 'pan', 'mute']);
     tracks.push({
       index: t,
       name: track.name,
@@ -202,33 +276,65 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
       pan: track.pan,
       muted: track.mute || (anySolo && !track.solo),
       sends: track.sends.map((s) => ({ bus: s.bus, gain: dbToGain(s.levelDb), preFader: s.preFader })),
-      faderLane: lane('fader'),
-      panLane: lane('pan'),
-      inserts: await inserts(track.inserts, `tracks[${t}].inserts`, track.channels),
+      faderLane: lanes.get('fader') ?? null,
+      panLane: lanes.get('pan') ?? null,
+      muteLane: lanes.get('mute') ?? null,
+      inserts: trackInserts.list,
+      paramLanes: params,
       clips: planned,
     });
   }
 
+  // Bus solo, as on a console: while any bus is soloed, a bus is muted unless it is soloed, feeds
+  // a soloed bus, or lies on a soloed bus's path to the print bus.
+  const outputOf = new Map(session.buses.map((b) => [b.name, b.output]));
+  const pathOf = (name: string): string[] => {
+    const path: string[] = [];
+    for (let n: string | null | undefined = name; n != null && !path.includes(n); n = outputOf.get(n)) path.push(n);
+    return path;
+  };
+  const soloed = session.buses.filter((b) => b.solo).map((b) => b.name);
+  const soloSafe = new Set<string>();
+  for (const b of session.buses) {
+    const path = pathOf(b.name);
+    if (soloed.some((s) => path.includes(s))) for (const n of path) soloSafe.add(n);
+  }
   const buses: PlannedBus[] = [];
   for (const [i, b] of session.buses.entries()) {
-    if (b.solo) warnings.push(`buses[${i}].solo: bus solo is not rendered yet (ignored)`);
-    const l = b.automation.find((a) => a.target === 'fader');
-    b.automation.forEach((a, j) => {
-      if (a.target !== 'fader') warnings.push(`buses[${i}].automation[${j}]: target "${a.target}" is not rendered yet (ignored)`);
-    });
+    const busInserts = await inserts(b.inserts, `buses[${i}].inserts`, formatChannels(b.format));
+    const { lanes, params } = lanesOf(b.automation, `buses[${i}]`, b.inserts, busInserts, ['fader', 'mute']);
     buses.push({
       name: b.name,
       format: b.format,
       channels: formatChannels(b.format),
       output: b.output,
       faderGain: dbToGain(b.faderDb),
-      mute: b.mute,
-      faderLane: l ? new AutomationLane(l.points.map((p) => ({ at: positionToSamples(p.at, loaded, sr), value: p.value, curve: p.curve }))) : null,
-      inserts: await inserts(b.inserts, `buses[${i}].inserts`, formatChannels(b.format)),
+      mute: b.mute || (soloed.length > 0 && !soloSafe.has(b.name)),
+      faderLane: lanes.get('fader') ?? null,
+      muteLane: lanes.get('mute') ?? null,
+      inserts: busInserts.list,
+      paramLanes: params,
     });
   }
 
-  return { sampleRate: sr, startSamples: loaded.startSamples, tracks, buses, printBus: print.name, end, warnings };
+  return { sampleRate: sr, startSamples: loaded.startSamples, tracks, buses, printBus: print.name, end, warnings, clipCache: { ...clipCache.stats } };
+}
+
+/**
+ * Turns a mute lane (value ≥ 0.5 muted, read as a switch whatever the points' curves) into a gain
+ * lane: 1 open, 0 muted, with a linear ramp of `ramp` samples starting at each switch point.
+ */
+export function muteGainLane(mute: AutomationLane, ramp: number): AutomationLane {
+  const points: PlannedPoint[] = [];
+  let state = mute.points[0]!.value >= 0.5 ? 0 : 1;
+  points.push({ at: mute.points[0]!.at, value: state, curve: 'hold' });
+  for (const p of mute.points) {
+    const next = p.value >= 0.5 ? 0 : 1;
+    if (next === state) continue;
+    points.push({ at: p.at, value: state, curve: 'linear' }, { at: p.at + Math.max(1, ramp), value: next, curve: 'hold' });
+    state = next;
+  }
+  return new AutomationLane(points);
 }
 
 /**

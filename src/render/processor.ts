@@ -31,6 +31,27 @@
 export interface BlockProcessor {
   /** Constant processing latency in samples. */
   readonly latency: number;
-  /** Processes `frames` frames of `planar` in place. */
-  process(planar: Float32Array[], frames: number): void;
+  /**
+   * Processes frames [from, to) of `planar` in place (the DSP classes' convention, so the mixer can
+   * split a block at automation control points without making views). `key` is the external
+   * sidechain signal (any channel count, same frame indexing, already latency-aligned by the mixer)
+   * when the processor was prepared with a `sidechain` source; otherwise undefined.
+   */
+  process(planar: Float32Array[], from: number, to: number, key?: Float32Array[]): void;
+  /**
+   * Sets an automatable parameter (a name from {@link PreparedProcessorInfo.automatable}) to a value
+   * in that parameter's unit; out-of-range values are clamped to the parameter's range. Takes effect
+   * from the next `process` call (the mixer calls it on a fixed control-rate grid).
+   */
+  setParam?(name: string, value: number): void;
+}
+
+/** What the mixer needs to know about a prepared insert besides creating it. */
+export interface PreparedProcessorInfo {
+  /** Names accepted by `setParam`, e.g. `thresholdDb`, `bands[0].gainDb`, `gainDb`. */
+  readonly automatable: readonly string[];
+  /** Name of the track or bus whose signal keys this processor (`params.sidechain`), or null. */
+  readonly sidechain: string | null;
+  /** Channels after the processor (a downmix or channel utility may change the width). */
+  readonly outputChannels: number;
 }

@@ -9,6 +9,9 @@ import { buildRenderPlan, type PlanOptions, type RenderPlan } from './plan.js';
 /** Default dither seed: renders are deterministic bit for bit. */
 export const DEFAULT_DITHER_SEED = 0x64756273; // "dubs"
 
+/** Default pre-roll of a partial render: longer than the release and hold times of typical dynamics. */
+export const DEFAULT_PREROLL_SECONDS = 2;
+
 export interface RenderOptions {
   /** Output BWF path. */
   out: string;
@@ -20,6 +23,11 @@ export interface RenderOptions {
   bus?: string;
   /** Render one track's contribution only (name or index). */
   track?: string | number;
+  /**
+   * Seconds mixed before `from` and discarded, so inserts with memory (compressor release, echo,
+   * reverb tail) enter `from` as they would in a whole render; default {@link DEFAULT_PREROLL_SECONDS}.
+   */
+  preroll?: number;
   /** Default the session's bitDepth; 32 writes float (no dither). */
   bitDepth?: 16 | 24 | 32;
   overwrite?: boolean;
@@ -62,6 +70,7 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
     ...(options.bus !== undefined ? { bus: options.bus } : {}),
     ...(options.track !== undefined ? { track: options.track } : {}),
     ...(options.blockSize !== undefined ? { blockSize: options.blockSize } : {}),
+    preroll: Math.round((options.preroll ?? DEFAULT_PREROLL_SECONDS) * sr),
   });
   const timeReference = loaded.startSamples + from;
   const writer = await WavWriter.create(options.out, {

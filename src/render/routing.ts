@@ -17,10 +17,13 @@
  * - stereo → stereo and stereo → 5.1 (L → L, R → R): pan is a balance control, the far side
  *   attenuated linearly (p > 0: L × (1 − p); p < 0: R × (1 + p)), unity at the centre.
  * - 5.1 → stereo: ITU-R BS.775 downmix without normalisation: L + 0.7071·C + 0.7071·Ls,
- *   R + 0.7071·C + 0.7071·Rs, LFE dropped. 5.1 → mono: the mean of that stereo downmix.
+ *   R + 0.7071·C + 0.7071·Rs, LFE dropped (the {@link downmixMatrix} defaults, √½ exactly).
+ *   5.1 → mono: the mean of that stereo downmix.
  * - same width (and any other combination): channel i → channel i for i < min(S, D).
  * Bus → bus routing uses the same rules with pan 0 (mono bus into stereo bus: −3.01 dB each side).
  */
+
+import { downmixMatrix } from '../dsp/channel-matrix.js';
 
 export type BusFormat = 'mono' | 'stereo' | '5.1';
 export type Pan = number | { x: number; y: number };
@@ -30,7 +33,9 @@ export function formatChannels(format: BusFormat): number {
 }
 
 const HALF_PI = Math.PI / 2;
-const M3DB = Math.SQRT1_2;
+// Built once: routeGainsXY runs per sample under pan automation and must not allocate.
+const DOWNMIX_STEREO = downmixMatrix().matrix;
+const DOWNMIX_MONO = downmixMatrix({ outputs: 1 }).matrix;
 
 /**
  * Writes the D×S gain matrix (`out[d * S + s]`) of `S` source channels into a bus of `D` channels.
@@ -81,16 +86,7 @@ export function routeGainsXY(S: number, D: number, x: number, y: number, out: Fl
     return out;
   }
   if (S === 6 && (D === 2 || D === 1)) {
-    const k = D === 1 ? 0.5 : 1;
-    // left downmix into row 0; right into row 1 (or also row 0 for mono)
-    const rowL = 0;
-    const rowR = D === 1 ? 0 : 1;
-    out[rowL * S + 0] += k;
-    out[rowL * S + 2] += k * M3DB;
-    out[rowL * S + 4] += k * M3DB;
-    out[rowR * S + 1] += k;
-    out[rowR * S + 2] += k * M3DB;
-    out[rowR * S + 5] += k * M3DB;
+    out.set(D === 1 ? DOWNMIX_MONO : DOWNMIX_STEREO);
     return out;
   }
   for (let i = 0; i < Math.min(S, D); i++) out[i * S + i] = 1;
