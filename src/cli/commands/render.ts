@@ -4,21 +4,24 @@ import { renderSession } from '../../render/render.js';
 import { loadSession } from '../../session/load.js';
 import type { CommandSpec } from '../command.js';
 import { EXIT, type CliContext } from '../context.js';
-import { parseBitsOption } from '../options.js';
+import { parseBitsOption, parseNumberOption } from '../options.js';
 import { ProgressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 
 export const renderCommand: CommandSpec = {
   name: 'render',
   summary: 'Render a session (the print bus, a bus or a track) to a timestamped BWF',
-  usage: 'dubstage render SESSION --out FILE [--bus NAME | --track NAME] [--from TC --to TC] [--bits 16|24|32f] [--force]',
+  usage: 'dubstage render SESSION --out FILE [--bus NAME | --track NAME] [--from TC --to TC [--preroll S]] [--bits 16|24|32f] [--force]',
   description: [
     'Streams the session block by block: clips with clip gain, fades and crossfades (every edit gets',
-    'at least 5 ms), track faders, -3 dB pan law, mute/solo, pre/post-fader sends, bus faders and',
-    'fader/pan automation, summed up to the print bus (or the bus or track asked for). The output',
-    'BWF carries a TimeReference for the rendered start and the session timecode rate. Dither is',
-    'seeded, so a render is bit-identical every time. Memory does not grow with programme length.',
-    'Not yet rendered: inserts and clip chains (listed as warnings).',
+    'at least 5 ms), clip chains (rendered once into .dubstage-cache/), track and bus inserts (EQ,',
+    'dynamics with external sidechains, dialogue ducker, limiter, reverb, delay, downmix, channel',
+    'utilities) with latency compensation, -3 dB pan law and 5.1 panning, mute/solo, pre/post-fader',
+    'sends, fader/pan/mute/processor-parameter automation, summed up to the print bus (or the bus or',
+    'track asked for). The output BWF carries a TimeReference for the rendered start and the session',
+    'timecode rate. Dither is seeded, so a render is bit-identical every time. Memory does not grow',
+    'with programme length. A partial render (--from) mixes a pre-roll first, so compressors, echoes',
+    'and reverbs enter the excerpt as they would in the whole render.',
   ],
   options: {
     out: { type: 'string', short: 'o', value: 'FILE', description: 'output WAV/BWF' },
@@ -26,6 +29,7 @@ export const renderCommand: CommandSpec = {
     track: { type: 'string', value: 'NAME', description: 'render one track through its routing' },
     from: { type: 'string', value: 'TC', description: 'start (timecode, default: session start)' },
     to: { type: 'string', value: 'TC', description: 'end (timecode, default: end of the last clip)' },
+    preroll: { type: 'string', value: 'SECONDS', description: 'mixed before --from and discarded (default 2)' },
     bits: { type: 'string', value: '16|24|32f', description: 'word length (default: the session bit depth)' },
     force: { type: 'boolean', short: 'f', description: 'overwrite FILE' },
     json: { type: 'boolean', description: 'print the result as JSON' },
@@ -46,6 +50,7 @@ export const renderCommand: CommandSpec = {
       ...(typeof values.track === 'string' ? { track: values.track } : {}),
       ...(typeof values.from === 'string' ? { from: values.from } : {}),
       ...(typeof values.to === 'string' ? { to: values.to } : {}),
+      ...(values.preroll !== undefined ? { preroll: parseNumberOption('preroll', values.preroll, 0, 600)! } : {}),
       ...(values.bits !== undefined ? { bitDepth: parseBitsOption(values.bits)!.bitDepth } : {}),
       overwrite: values.force === true,
       onProgress: ({ done, total }) => {
