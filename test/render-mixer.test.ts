@@ -323,3 +323,40 @@ describe('mixer: pre-roll', () => {
     assert.ok(coldErr > 1e-3, `without pre-roll the echo and the detector start empty (difference ${coldErr})`);
   });
 });
+
+describe('mixer: segmented and threaded renders', () => {
+  it('worker threads give the same file as one thread; cuts match an uncut pass', async () => {
+    const n = SR;
+    const file = await media([noise(n, 5)]);
+    const withInserts = await session({
+      tracks: [{
+        name: 'T', output: 'PRINT', clips: [{ file, at: S(0), fadeIn: { length: 0.1 } }],
+        inserts: [
+          { type: 'compressor', params: { thresholdDb: -30, ratio: 4, attackMs: 5, releaseMs: 40 } },
+          { type: 'delay', params: { delayMs: 30, feedback: 0.3, mix: 0.5 } },
+        ],
+      }],
+    } as never);
+    const cut = { segmentSeconds: 0.25, preroll: 0.5 };
+    const [one] = await render(withInserts, { ...cut, threads: 1 });
+    const [two] = await render(withInserts, { ...cut, threads: 2 });
+    const [three] = await render(withInserts, { ...cut, threads: 3, bitDepth: 32 });
+    assert.deepEqual(two, one, '2 threads = 1 thread, bit for bit');
+    assert.deepEqual(three, one, '3 threads = 1 thread, bit for bit');
+    const [uncut] = await render(withInserts, { segmentSeconds: 1000 });
+    let maxErr = 0;
+    for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(one![i]! - uncut![i]!));
+    assert.ok(maxErr < 1e-6, `cut vs uncut: ${maxErr}`);
+    // no processor memory: the cuts are exact
+    const plain = await session({ tracks: [{ name: 'T', output: 'PRINT', pan: 0, clips: [{ file, at: S(0), fadeIn: { length: 0.1 } }, { file, at: S(n - 100), gainDb: -3 }] }] } as never);
+    assert.deepEqual((await render(plain, { ...cut, threads: 2 }))[0], (await render(plain, { segmentSeconds: 1000 }))[0]);
+  });
+
+  it('a missing media file is reported as one line before any worker starts', async () => {
+    const file = await media([noise(SR, 6)]);
+    const loaded = await session({ tracks: [{ name: 'T', output: 'PRINT', clips: [{ file, at: S(0) }] }] } as never);
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir.path, file)); // the plan was not built yet: the main thread reports it first
+    await assert.rejects(render(loaded, { segmentSeconds: 0.25, threads: 2 }), /no such file/);
+  });
+});

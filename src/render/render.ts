@@ -3,7 +3,9 @@ import { WavWriter } from '../audio/wav-writer.js';
 import { positionToSamples, type LoadedSession } from '../session/load.js';
 import type { SessionPosition } from '../session/schema.js';
 import { formatFrameRateFraction } from '../time/index.js';
+import { availableParallelism } from 'node:os';
 import { Mixer } from './mixer.js';
+import { SEGMENT_SECONDS, segmentedBlocks } from './segments.js';
 import { buildRenderPlan, type PlanOptions, type RenderPlan } from './plan.js';
 
 /** Default dither seed: renders are deterministic bit for bit. */
@@ -11,6 +13,9 @@ export const DEFAULT_DITHER_SEED = 0x64756273; // "dubs"
 
 /** Default pre-roll of a partial render: longer than the release and hold times of typical dynamics. */
 export const DEFAULT_PREROLL_SECONDS = 2;
+
+/** Threads used by default (more rarely helps: the mix of a segment is memory-bound). */
+export const MAX_DEFAULT_THREADS = 4;
 
 export interface RenderOptions {
   /** Output BWF path. */
@@ -28,6 +33,13 @@ export interface RenderOptions {
    * reverb tail) enter `from` as they would in a whole render; default {@link DEFAULT_PREROLL_SECONDS}.
    */
   preroll?: number;
+  /**
+   * Worker threads for renders longer than one segment (src/render/segments.ts); default the
+   * machine's cores up to {@link MAX_DEFAULT_THREADS}. The output does not depend on it.
+   */
+  threads?: number;
+  /** Length of a render segment in seconds (default {@link SEGMENT_SECONDS}); for tests. */
+  segmentSeconds?: number;
   /** Default the session's bitDepth; 32 writes float (no dither). */
   bitDepth?: 16 | 24 | 32;
   overwrite?: boolean;
@@ -64,18 +76,27 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
   const to = options.to === undefined ? plan.end : positionToSamples(options.to, loaded, sr);
   if (from < 0) throw new DubstageError('usage', '--from lies before the session start');
   if (to < from) throw new DubstageError('usage', '--to lies before --from');
-  const mixer = new Mixer(plan, {
-    from,
-    to,
+  const preroll = Math.round((options.preroll ?? DEFAULT_PREROLL_SECONDS) * sr);
+  const mixOptions = {
     ...(options.bus !== undefined ? { bus: options.bus } : {}),
     ...(options.track !== undefined ? { track: options.track } : {}),
     ...(options.blockSize !== undefined ? { blockSize: options.blockSize } : {}),
-    preroll: Math.round((options.preroll ?? DEFAULT_PREROLL_SECONDS) * sr),
+  };
+  // checks the bus/track names and gives the output width before anything is written
+  const probeMixer = new Mixer(plan, { ...mixOptions, from, to: from });
+  const channels = probeMixer.channels;
+  await probeMixer.close();
+  // an injected plan or probe cannot be rebuilt in a worker: mix in this thread
+  const injected = options.plan !== undefined || options.probe !== undefined;
+  const threads = injected ? 1 : Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
+  const blocks = segmentedBlocks({
+    loaded, plan, from, to, preroll, threads, ...mixOptions,
+    segmentFrames: Math.max(1, Math.round((options.segmentSeconds ?? SEGMENT_SECONDS) * sr)),
   });
   const timeReference = loaded.startSamples + from;
   const writer = await WavWriter.create(options.out, {
     sampleRate: sr,
-    channels: mixer.channels,
+    channels,
     bitDepth: options.bitDepth ?? loaded.session.bitDepth,
     bext: { timeReference, description: `${loaded.session.project} render`, originator: 'dubstage' },
     ixml: { project: loaded.session.project, timecodeRate: formatFrameRateFraction(loaded.rate), timecodeFlag: loaded.rate.dropFrame ? 'DF' : 'NDF' },
@@ -84,16 +105,16 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
   });
   try {
     let done = 0;
-    for await (const block of mixer.blocks()) {
+    for await (const block of blocks) {
       await writer.write(block.planar, block.frames);
       done += block.frames;
       options.onProgress?.({ done, total: to - from });
     }
   } catch (error) {
-    await mixer.close();
+    await blocks.return(undefined);
     await writer.abort();
     throw error;
   }
   await writer.close();
-  return { out: options.out, frames: to - from, channels: mixer.channels, sampleRate: sr, timeReference, from, to, warnings: plan.warnings };
+  return { out: options.out, frames: to - from, channels, sampleRate: sr, timeReference, from, to, warnings: plan.warnings };
 }

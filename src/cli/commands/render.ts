@@ -11,7 +11,7 @@ import { renderTable } from '../table.js';
 export const renderCommand: CommandSpec = {
   name: 'render',
   summary: 'Render a session (the print bus, a bus or a track) to a timestamped BWF',
-  usage: 'dubstage render SESSION --out FILE [--bus NAME | --track NAME] [--from TC --to TC [--preroll S]] [--bits 16|24|32f] [--force]',
+  usage: 'dubstage render SESSION --out FILE [--bus NAME | --track NAME] [--from TC --to TC [--preroll S]] [--threads N] [--bits 16|24|32f] [--force]',
   description: [
     'Streams the session block by block: clips with clip gain, fades and crossfades (every edit gets',
     'at least 5 ms), clip chains (rendered once into .dubstage-cache/), track and bus inserts (EQ,',
@@ -30,6 +30,7 @@ export const renderCommand: CommandSpec = {
     from: { type: 'string', value: 'TC', description: 'start (timecode, default: session start)' },
     to: { type: 'string', value: 'TC', description: 'end (timecode, default: end of the last clip)' },
     preroll: { type: 'string', value: 'SECONDS', description: 'mixed before --from and discarded (default 2)' },
+    threads: { type: 'string', value: 'N', description: 'worker threads (default: cores, up to 4); the output does not depend on it' },
     bits: { type: 'string', value: '16|24|32f', description: 'word length (default: the session bit depth)' },
     force: { type: 'boolean', short: 'f', description: 'overwrite FILE' },
     json: { type: 'boolean', description: 'print the result as JSON' },
@@ -51,6 +52,7 @@ export const renderCommand: CommandSpec = {
       ...(typeof values.from === 'string' ? { from: values.from } : {}),
       ...(typeof values.to === 'string' ? { to: values.to } : {}),
       ...(values.preroll !== undefined ? { preroll: parseNumberOption('preroll', values.preroll, 0, 600)! } : {}),
+      ...(values.threads !== undefined ? { threads: parseNumberOption('threads', values.threads, 1, 64)! } : {}),
       ...(values.bits !== undefined ? { bitDepth: parseBitsOption(values.bits)!.bitDepth } : {}),
       overwrite: values.force === true,
       onProgress: ({ done, total }) => {
