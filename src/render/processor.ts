@@ -1,7 +1,7 @@
 /**
  * Hook for insert processing (track and bus `inserts`). Implemented by src/render/processors.ts
  * (`createProcessor` / `prepareProcessor`); the plan validates and prepares every insert, the mixer
- * instantiates fresh processors per render. Clip `chain`s are NOT rendered yet (warning).
+ * instantiates fresh processors per render; clip `chain`s are rendered once by src/render/clip-cache.ts.
  *
  * A processor works in place on one block of planar float audio, keeps its own state between
  * calls, and declares a constant latency in samples (look-ahead limiters, block convolution, ...).
@@ -21,7 +21,7 @@
  * - The mixer reads the sources over [from, to + L) and drops the first L output frames, so the
  *   written file is aligned sample-exactly with the timeline and processor delay lines are flushed
  *   (material after `to` is read for that, so a look-ahead sees the real future). Processors start
- *   with empty state at `from` (no pre-roll before `from`).
+ *   with empty state at the mixer's start, `from` minus the pre-roll (`MixOptions.preroll`).
  * - Automation is evaluated at the timeline sample the audio belongs to: track fader/pan lanes at
  *   (internal position − A(destination bus)), i.e. after the compensation delay; bus fader lanes at
  *   (internal position − A(B) − Lb(B)).

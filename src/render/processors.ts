@@ -47,6 +47,15 @@ import type { BlockProcessor, PreparedProcessorInfo } from './processor.js';
  *   work in place with a fixed latency, outputting zeros for the first `latency` frames. Nothing is
  *   automatable: TruePeakLimiter fixes ceiling and release at construction.
  *
+ * - `ducker`: `{ sidechain = "DX", thresholdDb = -40, depthDb = 10, attackMs = 10, releaseMs = 300,
+ *   holdMs = 100, detectMs = 10, band = 'broadband' | 'speech' }` → Ducker (src/dsp/ducker.ts): lowers
+ *   its input by depthDb while the key is above threshold, broadband or only 2–4 kHz; numeric params
+ *   automatable.
+ * - `channel`: `{ outputs, gainsDb, invert, swap, mono, map }` → ChannelMatrix (channelUtilityMatrix);
+ *   may change the width (`outputChannels`).
+ * - `downmix`: 5.1 input only, `{ outputs = 2 | 1, mode = 'lo-ro' | 'lt-rt', centerDb = -3,
+ *   surroundDb = -3, lfeDb = null (dropped), normalize = false }` → ITU-R BS.775 fold-down.
+ *
  * The mixer checks automation targets with `prepared.automatable.includes(name)`; `setParam` throws an
  * Error naming the type and the valid names for anything else, and a RangeError for NaN.
  *

@@ -91,6 +91,7 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
   const threads = injected ? 1 : Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
   const blocks = segmentedBlocks({
     loaded, plan, from, to, preroll, threads, ...mixOptions,
+    seamPreroll: Math.max(preroll, Math.round(DEFAULT_PREROLL_SECONDS * sr)),
     segmentFrames: Math.max(1, Math.round((options.segmentSeconds ?? SEGMENT_SECONDS) * sr)),
   });
   const timeReference = loaded.startSamples + from;

@@ -23,7 +23,10 @@ export interface SegmentedOptions {
   plan: RenderPlan;
   from: number;
   to: number;
+  /** Pre-roll of the first segment (the user's). */
   preroll: number;
+  /** Pre-roll of every later segment: at least the default, so a cut never starts processors empty. */
+  seamPreroll: number;
   threads: number;
   segmentFrames: number;
   bus?: string;
@@ -50,8 +53,8 @@ export async function* segmentedBlocks(options: SegmentedOptions): AsyncGenerato
     ...(options.blockSize !== undefined ? { blockSize: options.blockSize } : {}),
   };
   if (options.threads <= 1 || segments.length <= 1) {
-    for (const s of segments) {
-      const mixer = new Mixer(options.plan, { ...mixerOptions, from: s.from, to: s.to, preroll: options.preroll });
+    for (const [i, s] of segments.entries()) {
+      const mixer = new Mixer(options.plan, { ...mixerOptions, from: s.from, to: s.to, preroll: i === 0 ? options.preroll : options.seamPreroll });
       for await (const b of mixer.blocks()) yield { frames: b.frames, planar: b.planar };
     }
     return;
@@ -87,7 +90,7 @@ async function* workerBlocks(options: SegmentedOptions, segments: { from: number
     if (next >= segments.length) return;
     const id = next++;
     state.set(id, { blocks: [], done: false });
-    worker.postMessage({ type: 'segment', id, from: segments[id]!.from, to: segments[id]!.to, preroll: options.preroll } satisfies WorkerRequest);
+    worker.postMessage({ type: 'segment', id, from: segments[id]!.from, to: segments[id]!.to, preroll: id === 0 ? options.preroll : options.seamPreroll } satisfies WorkerRequest);
   };
   try {
     for (let i = 0; i < count; i++) {
