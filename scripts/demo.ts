@@ -4,9 +4,10 @@
  *
  *   npm run demo
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
 import { runCli } from '../src/cli/main.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,10 +109,35 @@ await place(media.find((f) => f.includes('DOOR_CLOSE')), 'FX_SPOT', '01:00:05:12
 await place(media.find((f) => f.includes('FOOTSTEPS')), 'FOLEY_FS', '01:00:00:12');
 await place(media.find((f) => f.includes('/bg/')), 'BG_A', '01:00:00:00');
 await place(media.find((f) => f.includes('/music/')), 'MX_SCORE', '01:00:02:00');
+
+// The mix, as a re-recording mixer would write it into the session file (it is plain YAML).
+const doc = parseDocument(await readFile(sessionFile, 'utf8'));
+const MIX: Record<string, unknown> = {
+  DX_BOOM: { inserts: [{ type: 'eq', name: 'dialog-eq', params: { bands: [{ type: 'highPass', freqHz: 80, slopeDbPerOct: 24 }, { type: 'bell', freqHz: 3000, gainDb: 2, q: 1 }] } }] },
+  DX_LAV1: { faderDb: -6, inserts: [{ type: 'de-esser', params: { frequencyHz: 6500, thresholdDb: -30 } }] },
+  MX_SCORE: { automation: [{ target: 'fader', points: [{ at: '01:00:02:00', value: -20 }, { at: '01:00:04:00', value: 0, curve: 's-curve' }] }] },
+};
+const BUS_MIX: Record<string, unknown> = {
+  DX: { inserts: [{ type: 'compressor', params: { thresholdDb: -24, ratio: 3, kneeDb: 6, attackMs: 5, releaseMs: 80 } }] },
+  MX: { inserts: [{ type: 'ducker', params: { sidechain: 'DX', depthDb: 8, band: 'speech', releaseMs: 400 } }] },
+  'STEM MSTR': { inserts: [{ type: 'limiter', params: { ceilingDbtp: -2 } }] },
+};
+for (const [list, mix] of [['tracks', MIX], ['buses', BUS_MIX]] as const) {
+  const items = (doc.get(list) as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] }).items;
+  for (const item of items) {
+    const settings = mix[String(item.get('name'))] as Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(settings ?? {})) item.set(k, doc.createNode(v));
+  }
+}
+await writeFile(sessionFile, doc.toString());
+process.stdout.write(
+  '\n## The mix, written into the session file: dialogue EQ, de-esser and bus compressor, the score ducked 8 dB\n' +
+    '## in the speech band under the DX bus, a fader ramp on the score, a -2 dBTP limiter on STEM MSTR\n',
+);
 await step('The session validates, media and all', ['session', 'check', sessionFile]);
 const mixFile = join('demo-out', 'ShortFilm_MIX.wav');
-await step('Render the print bus (clips, fades, 5 ms edit crossfades, pan law, buses) to a timestamped BWF', ['render', sessionFile, '--out', mixFile, '--force']);
-await step('', ['render', sessionFile, '--bus', 'DX', '--out', join('demo-out', 'ShortFilm_DX.wav'), '--force']);
+await step('Render the print bus (clips, fades, 5 ms edit crossfades, inserts, ducking, automation) to a timestamped BWF', ['render', sessionFile, '--out', mixFile, '--force']);
+for (const stem of ['DX', 'MX']) await step('', ['render', sessionFile, '--bus', stem, '--out', join('demo-out', `ShortFilm_${stem}.wav`), '--force']);
 await step('The rendered mix: 01:00:00:00 start, and its loudness', ['info', mixFile, join('demo-out', 'ShortFilm_DX.wav')]);
 await step('', ['loudness', mixFile, '--spec', 'ebu-r128']);
 process.stdout.write('\nDone: outputs in demo-out/\n');
