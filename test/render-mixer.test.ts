@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { readAudioFile } from '../src/audio/open.js';
-import { writeWavFile } from '../src/audio/wav-writer.js';
+import { describe, it } from 'node:test';
 import { CONTROL_INTERVAL } from '../src/render/mixer.js';
 import { buildRenderPlan, MUTE_RAMP_SECONDS } from '../src/render/plan.js';
-import { renderSession, type RenderOptions } from '../src/render/render.js';
-import { validateSession, type LoadedSession } from '../src/session/load.js';
-import type { SessionInput } from '../src/session/schema.js';
-import { tempDir } from './support/wav-builder.js';
+import type { LoadedSession } from '../src/session/load.js';
+import { noise as unitNoise } from './support/noise.js';
+import { db, renderHarness, rms, S, SR } from './support/render-harness.js';
 
 /**
  * Mixer features beyond clips and fades: mute and processor-parameter automation, sidechains and
@@ -16,47 +13,15 @@ import { tempDir } from './support/wav-builder.js';
  * mixer, bus solo, and pre-roll for partial renders.
  */
 
-const dir = tempDir('dubstage-mixer-');
-after(() => dir.cleanup());
-let counter = 0;
-const SR = 48000;
-
-async function media(channels: Float32Array[]): Promise<string> {
-  const name = `m${counter++}.wav`;
-  await writeWavFile(join(dir.path, name), channels, { sampleRate: SR, bitDepth: 32, dither: false });
-  return name;
-}
-async function session(doc: Partial<SessionInput>): Promise<LoadedSession> {
-  return validateSession(
-    { dubstage: 1, project: 'mixer-test', sampleRate: SR, timecode: { rate: '25', start: '01:00:00:00' }, buses: [{ name: 'PRINT', format: 'mono', output: null }], ...doc },
-    join(dir.path, 'session.yaml'),
-  );
-}
-async function render(loaded: LoadedSession, options: Partial<RenderOptions> = {}): Promise<Float32Array[]> {
-  const out = join(dir.path, `out${counter++}.wav`);
-  await renderSession(loaded, { out, bitDepth: 32, overwrite: true, ...options });
-  return (await readAudioFile(out)).channels;
-}
-const S = (samples: number): { samples: number } => ({ samples });
+const { media, session, render, dir: dirPath } = renderHarness('dubstage-mixer-');
+const dir = { path: dirPath };
 const dc = (value: number, n: number): Float32Array => new Float32Array(n).fill(value);
 const sine = (amp: number, f: number, n: number, start = 0): Float32Array =>
   Float32Array.from({ length: n }, (_, i) => (i < start ? 0 : amp * Math.sin((2 * Math.PI * f * (i - start)) / SR)));
-const db = (x: number): number => 20 * Math.log10(x);
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s / (to - from));
-}
 function near(actual: number, expected: number, message: string, eps = 1e-6): void {
   if (!(Math.abs(actual - expected) <= eps)) assert.fail(`${message}: ${actual} != ${expected}`);
 }
-function noise(frames: number, seed: number, amp = 0.5): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: frames }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32 - 0.5) * amp;
-  });
-}
+const noise = (frames: number, seed: number, amp = 0.5): Float32Array => unitNoise(frames, seed).map((v) => (v * amp) / 2);
 
 describe('mixer: automation', () => {
   it('mute lane: open, a 2 ms linear ramp down at the switch, silent, and back up', async () => {

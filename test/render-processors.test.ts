@@ -1,61 +1,28 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { readAudioFile } from '../src/audio/open.js';
-import { writeWavFile } from '../src/audio/wav-writer.js';
+import { describe, it } from 'node:test';
 import { DubstageError } from '../src/errors.js';
 import { Mixer } from '../src/render/mixer.js';
 import { buildRenderPlan } from '../src/render/plan.js';
 import { createProcessor, RENDERED_PROCESSOR_TYPES } from '../src/render/processors.js';
-import { renderSession, type RenderOptions } from '../src/render/render.js';
-import { validateSession, type LoadedSession } from '../src/session/load.js';
-import { Processor, type SessionInput } from '../src/session/schema.js';
-import { tempDir } from './support/wav-builder.js';
+import type { RenderOptions } from '../src/render/render.js';
+import type { LoadedSession } from '../src/session/load.js';
+import { Processor } from '../src/session/schema.js';
+import { noise as unitNoise } from './support/noise.js';
+import { db, renderHarness, rms, S, SR } from './support/render-harness.js';
 
-const dir = tempDir('dubstage-render-proc-');
-after(() => dir.cleanup());
-let counter = 0;
-const SR = 48000;
-
-async function media(channels: Float32Array[]): Promise<string> {
-  const name = `m${counter++}.wav`;
-  await writeWavFile(join(dir.path, name), channels, { sampleRate: SR, bitDepth: 32, dither: false });
-  return name;
-}
-async function session(doc: Partial<SessionInput>): Promise<LoadedSession> {
-  return validateSession(
-    { dubstage: 1, project: 'proc-test', sampleRate: SR, timecode: { rate: '25', start: '01:00:00:00' }, buses: [{ name: 'PRINT', format: 'mono', output: null }], ...doc },
-    join(dir.path, 'session.yaml'),
-  );
-}
-async function render(loaded: LoadedSession, options: Partial<RenderOptions> = {}): Promise<Float32Array> {
-  const out = join(dir.path, `out${counter++}.wav`);
-  await renderSession(loaded, { out, bitDepth: 32, overwrite: true, ...options });
-  return (await readAudioFile(out)).channels[0]!;
-}
-const S = (samples: number): { samples: number } => ({ samples });
+const h = renderHarness('dubstage-render-proc-');
+const { media, session } = h;
+const render = async (loaded: LoadedSession, options: Partial<RenderOptions> = {}): Promise<Float32Array> => (await h.render(loaded, options))[0]!;
 const track = (file: string, inserts: unknown[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  name: `T${counter++}`, channels: 1, output: 'PRINT', inserts, clips: [{ file, at: S(0) }], ...extra,
+  name: h.name(), channels: 1, output: 'PRINT', inserts, clips: [{ file, at: S(0) }], ...extra,
 });
 const sine = (amp: number, f: number, n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * f * i) / SR));
-const db = (x: number): number => 20 * Math.log10(x);
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s / (to - from));
-}
 function peak(x: Float32Array, from: number, to: number): number {
   let p = 0;
   for (let i = from; i < to; i++) p = Math.max(p, Math.abs(x[i]!));
   return p;
 }
-function noise(frames: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: frames }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 2 ** 32 - 0.5) * 0.5;
-  });
-}
+const noise = (frames: number, seed: number): Float32Array => unitNoise(frames, seed).map((v) => v * 0.25);
 
 describe('render processors: levels', () => {
   it('an eq bell changes a sine by the designed gain', async () => {

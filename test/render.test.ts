@@ -1,54 +1,25 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { probeAudio, readAudioFile } from '../src/audio/open.js';
-import { writeWavFile } from '../src/audio/wav-writer.js';
-import { validateSession, type LoadedSession } from '../src/session/load.js';
+import { describe, it } from 'node:test';
+import { probeAudio } from '../src/audio/open.js';
+import type { LoadedSession } from '../src/session/load.js';
 import type { SessionInput } from '../src/session/schema.js';
+import { renderSession } from '../src/render/render.js';
 import { buildRenderPlan } from '../src/render/plan.js';
-import { renderSession, type RenderOptions } from '../src/render/render.js';
 import { routeGains } from '../src/render/routing.js';
-import { tempDir } from './support/wav-builder.js';
+import { noise as unitNoise } from './support/noise.js';
+import { renderHarness, S, SR } from './support/render-harness.js';
 
-const dir = tempDir('dubstage-render-');
-after(() => dir.cleanup());
-let counter = 0;
-
-const SR = 48000;
+const h = renderHarness('dubstage-render-');
+const { media, session, render } = h;
+const dir = { path: h.dir };
 const EPS = 1e-6;
 
-/** Writes a tiny float WAV (exact values) and returns its file name (relative to the session). */
-async function media(channels: number[][] | Float32Array[], sampleRate = SR): Promise<string> {
-  const name = `m${counter++}.wav`;
-  await writeWavFile(join(dir.path, name), channels.map((c) => Float32Array.from(c)), { sampleRate, bitDepth: 32, dither: false });
-  return name;
-}
 const dc = (value: number, frames: number): number[] => new Array<number>(frames).fill(value);
-function noise(frames: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(frames);
-  for (let i = 0; i < frames; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 0.5;
-  }
-  return out;
-}
-
+const noise = (frames: number, seed: number): Float32Array => unitNoise(frames, seed).map((v) => v * 0.25);
 type Doc = Partial<SessionInput>;
-async function session(doc: Doc): Promise<LoadedSession> {
-  return validateSession(
-    { dubstage: 1, project: 'render-test', sampleRate: SR, timecode: { rate: '25', start: '01:00:00:00' }, buses: [{ name: 'PRINT', format: 'mono', output: null }], ...doc },
-    join(dir.path, 'session.yaml'),
-  );
-}
-async function render(loaded: LoadedSession, options: Partial<RenderOptions> = {}): Promise<Float32Array[]> {
-  const out = join(dir.path, `out${counter++}.wav`);
-  await renderSession(loaded, { out, bitDepth: 32, overwrite: true, ...options });
-  return (await readAudioFile(out)).channels;
-}
-const S = (samples: number): { samples: number } => ({ samples });
-const mono = (clips: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: `T${counter++}`, channels: 1, output: 'PRINT', clips, ...extra });
+const mono = (clips: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: h.name(), channels: 1, output: 'PRINT', clips, ...extra });
 
 function near(actual: number, expected: number, message: string, eps = EPS): void {
   if (!(Math.abs(actual - expected) <= eps)) assert.fail(`${message}: ${actual} != ${expected}`);

@@ -23,6 +23,7 @@
  * meter running.
  */
 import { writeCoefficients } from './biquad.js';
+import { check, coefficient } from './dynamics.js';
 
 export interface DuckerParams {
   /** Key level (dBFS, RMS of the smoothed detector) above which ducking engages. Default −40. */
@@ -50,7 +51,8 @@ const DEFAULTS: DuckerParams = {
 /** Numeric (automatable) parameters. */
 export const DUCKER_KEYS = ['thresholdDb', 'depthDb', 'attackMs', 'releaseMs', 'holdMs', 'detectMs'] as const;
 
-const LIMITS: Record<(typeof DUCKER_KEYS)[number], readonly [number, number]> = {
+/** Valid [min, max] of each numeric parameter. */
+export const DUCKER_LIMITS: Readonly<Record<(typeof DUCKER_KEYS)[number], readonly [number, number]>> = {
   thresholdDb: [-300, 300],
   depthDb: [0, 300],
   attackMs: [0, 1e7],
@@ -66,14 +68,6 @@ const STATE_FLUSH = 1e-30; // no subnormal filter state in long silences
 const SPEECH_LO_HZ = 2000;
 const SPEECH_HI_HZ = 4000;
 
-// Same helpers as dynamics.ts (not exported there).
-function coefficient(ms: number, sampleRate: number): number {
-  return ms > 0 ? Math.exp(-1000 / (ms * sampleRate)) : 0;
-}
-
-function check(name: string, value: number, min: number, max: number): void {
-  if (!(value >= min && value <= max)) throw new RangeError(`${name} must be in [${min}, ${max}], got ${value}`);
-}
 
 function checkBuffers(planar: Float32Array[], from: number, to: number, what: string): void {
   if (planar.length === 0) throw new RangeError(`Ducker ${what}: no channels`);
@@ -135,7 +129,7 @@ export class Ducker {
     const p = this.#p;
     for (let i = 0; i < DUCKER_KEYS.length; i++) {
       const k = DUCKER_KEYS[i]!;
-      check(k, params[k] ?? p[k], LIMITS[k][0], LIMITS[k][1]);
+      check(k, params[k] ?? p[k], DUCKER_LIMITS[k][0], DUCKER_LIMITS[k][1]);
     }
     const band = params.band ?? p.band;
     if (band !== 'broadband' && band !== 'speech') throw new RangeError(`band must be 'broadband' or 'speech', got ${String(band)}`);

@@ -60,11 +60,11 @@ export function expanderAttenuationDb(xDb: number, tDb: number, ratio: number, r
 }
 
 /** One-pole smoothing coefficient α = exp(−1/(τ·fs)) for τ in ms; τ ≤ 0 means instantaneous (α = 0). */
-function coefficient(ms: number, sampleRate: number): number {
+export function coefficient(ms: number, sampleRate: number): number {
   return ms > 0 ? Math.exp(-1000 / (ms * sampleRate)) : 0;
 }
 
-function check(name: string, value: number, min: number, max = Infinity): void {
+export function check(name: string, value: number, min: number, max = Infinity): void {
   if (!(value >= min && value <= max)) throw new RangeError(`${name} must be in [${min}, ${max}], got ${value}`);
 }
 

@@ -4,7 +4,7 @@ import { resampleBuffers } from '../audio/resample.js';
 import { Convolver } from '../dsp/convolver.js';
 import { DelayLine } from '../dsp/delay.js';
 import { ChannelMatrix, channelUtilityMatrix, downmixMatrix, type ChannelMatrixSpec, type ChannelUtilityOptions } from '../dsp/channel-matrix.js';
-import { Ducker } from '../dsp/ducker.js';
+import { Ducker, DUCKER_LIMITS } from '../dsp/ducker.js';
 import { Compressor, DeEsser, Expander } from '../dsp/dynamics.js';
 import { ParametricEq, type EqBand } from '../dsp/equalizer.js';
 import { DubstageError } from '../errors.js';
@@ -276,15 +276,9 @@ function defined<T extends object>(o: T): Partial<T> {
 /** Types whose DSP class takes an external detector input. */
 const SIDECHAIN_TYPES = ['compressor', 'expander', 'gate', 'ducker'] as const;
 
+const DUCKER_RANGES: Readonly<Record<string, Range>> = DUCKER_LIMITS;
+
 // The ranges src/dsp/dynamics.ts accepts.
-const DUCKER_RANGES = {
-  thresholdDb: [-300, 300],
-  depthDb: [0, 300],
-  attackMs: [0, 1e7],
-  releaseMs: [0, 1e7],
-  holdMs: [0, 1e7],
-  detectMs: [0, 1e7],
-} as const satisfies Record<string, Range>;
 
 const COMPRESSOR_RANGES = {
   thresholdDb: [-300, 300], ratio: [1, Infinity], kneeDb: [0, 300], attackMs: [0, 1e7], releaseMs: [0, 1e7], makeupDb: [-300, 300],
