@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { bellCoefficients, biquadMagnitudeDb } from '../src/dsp/biquad.js';
 import { DUCKER_KEYS, Ducker, type DuckerParams } from '../src/dsp/ducker.js';
 import { noise } from './support/noise.js';
+import { rms, sine as sineAt } from './support/levels.js';
 
 const FS = 48000;
 const db = (x: number): number => 20 * Math.log10(x);
@@ -10,17 +11,8 @@ const amp = (dB: number): number => Math.pow(10, dB / 20);
 const F0 = Math.sqrt(2000 * 4000); // 2828.43 Hz
 const Q = F0 / 2000;
 
-function sine(a: number, f: number, n: number, phase = 0): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = a * Math.sin((2 * Math.PI * f * i) / FS + phase);
-  return out;
-}
+const sine = (a: number, f: number, n: number, phase = 0): Float32Array => sineAt(a, f, n, FS, phase);
 
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s / (to - from));
-}
 
 /** Amplitude of the `f` Hz component of x[from, to) by a least-squares fit of cos and sin (exact for a pure tone). */
 function toneAmplitude(x: Float32Array, f: number, from: number, to: number): number {

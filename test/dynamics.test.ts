@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Compressor, DeEsser, Expander, compressorGainReductionDb } from '../src/dsp/dynamics.js';
+import { rms, sine as sineAt } from './support/levels.js';
 
 const FS = 48000;
 const db = (x: number): number => 20 * Math.log10(x);
 const amp = (dB: number): number => Math.pow(10, dB / 20);
 
-/** Sine of peak amplitude `a`, frequency `f`, `n` frames, optional phase. */
-function sine(a: number, f: number, n: number, phase = 0): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = a * Math.sin((2 * Math.PI * f * i) / FS + phase);
-  return out;
-}
+const sine = (a: number, f: number, n: number, phase = 0): Float32Array => sineAt(a, f, n, FS, phase);
 
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s / (to - from));
-}
 
 /** Independent statement of Giannoulis et al. 2012 eq. 4: output level y_G for input level x_G. */
 function paperCurve(x: number, t: number, r: number, w: number): number {

@@ -49,10 +49,4 @@ export function renderHarness(prefix: string): {
   };
 }
 
-export function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
-  return Math.sqrt(s / (to - from));
-}
-
-export const db = (x: number): number => 20 * Math.log10(x);
+export { db, rms } from './levels.js';
