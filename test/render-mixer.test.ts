@@ -325,3 +325,30 @@ describe('mixer: segmented and threaded renders', () => {
     await assert.rejects(render(loaded, { segmentSeconds: 0.25, threads: 2 }), /no such file/);
   });
 });
+
+describe('mixer: properties', () => {
+  it('gain is linear and equivalent sessions null: clip gain, fader, trim insert and bus fader of the same dB', async () => {
+    const x = noise(4000, 11);
+    const file = await media([x]);
+    let seed = 12345;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let k = 0; k < 6; k++) {
+      const g = -30 + 36 * rand(); // −30 … +6 dB
+      const variants = [
+        { tracks: [{ name: 'T', output: 'PRINT', clips: [{ file, at: S(0), gainDb: g }] }] },
+        { tracks: [{ name: 'T', output: 'PRINT', faderDb: g, clips: [{ file, at: S(0) }] }] },
+        { tracks: [{ name: 'T', output: 'PRINT', inserts: [{ type: 'gain', params: { gainDb: g } }], clips: [{ file, at: S(0) }] }] },
+        { buses: [{ name: 'B', format: 'mono', output: 'PRINT', faderDb: g }, { name: 'PRINT', format: 'mono', output: null }], tracks: [{ name: 'T', output: 'B', clips: [{ file, at: S(0) }] }] },
+      ];
+      const renders = [];
+      for (const v of variants) renders.push((await render(await session(v as never)))[0]!);
+      const gain = 10 ** (g / 20);
+      for (const [j, y] of renders.entries()) {
+        for (let i = 0; i < x.length; i++) near(y[i]!, x[i]! * gain, `gain ${g.toFixed(2)} dB, variant ${j}, sample ${i}`, 2e-7 * Math.max(1, gain));
+      }
+    }
+  });
+});
