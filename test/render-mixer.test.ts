@@ -352,3 +352,24 @@ describe('mixer: properties', () => {
     }
   });
 });
+
+describe('mixer: reverb tails across cuts', () => {
+  it('the pre-roll grows to the longest impulse response, so a long tail survives every segment cut', async () => {
+    const irLength = Math.round(2.6 * SR); // longer than the 2 s default pre-roll
+    const ir = noise(irLength, 21, 0.2).map((v, i) => v * Math.exp(-i / (0.8 * SR)));
+    const irFile = await media([ir]);
+    const x = Float32Array.from(noise(SR / 2, 22)); // a half-second burst, then its tail
+    const file = await media([x]);
+    const loaded = await session({
+      buses: [{ name: 'PRINT', format: 'mono', output: null, inserts: [{ type: 'reverb', params: { impulse: irFile, mix: 1, partitionSize: 1024 } }] }],
+      tracks: [{ name: 'T', output: 'PRINT', clips: [{ file, at: S(0) }, { file, at: S(4 * SR), gainDb: -60 }] }],
+    } as never);
+    const plan = await buildRenderPlan(loaded);
+    assert.equal(plan.memory, irLength);
+    const [uncut] = await render(loaded, { segmentSeconds: 1000 });
+    const [cut] = await render(loaded, { segmentSeconds: 1, threads: 2 });
+    let maxErr = 0;
+    for (let i = 0; i < uncut!.length; i++) maxErr = Math.max(maxErr, Math.abs(cut![i]! - uncut![i]!));
+    assert.ok(maxErr < 1e-5, `cut vs uncut with a 2.6 s reverb: ${maxErr}`);
+  });
+});

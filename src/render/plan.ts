@@ -113,6 +113,8 @@ export interface RenderPlan {
   printBus: string;
   /** First sample after the last clip (incl. borrowed material); 0 for an empty session. */
   end: number;
+  /** The longest `memory` of any insert (samples): partial renders pre-roll at least this much. */
+  memory: number;
   /** Things in the session this renderer does not apply (some processor types, unsupported automation). */
   warnings: string[];
   /** Clip-chain cache entries rendered vs reused while building this plan. */
@@ -317,7 +319,8 @@ export async function buildRenderPlan(loaded: LoadedSession, options: PlanOption
     });
   }
 
-  return { sampleRate: sr, startSamples: loaded.startSamples, tracks, buses, printBus: print.name, end, warnings, clipCache: { ...clipCache.stats } };
+  const memory = Math.max(0, ...[...tracks, ...buses].flatMap((x) => x.inserts.map((p) => p.memory)));
+  return { sampleRate: sr, startSamples: loaded.startSamples, tracks, buses, printBus: print.name, end, memory, warnings, clipCache: { ...clipCache.stats } };
 }
 
 /**

@@ -54,4 +54,9 @@ export interface PreparedProcessorInfo {
   readonly sidechain: string | null;
   /** Channels after the processor (a downmix or channel utility may change the width). */
   readonly outputChannels: number;
+  /**
+   * How far back (samples) its output still depends on its input beyond the dynamics' few hundred
+   * ms: a reverb's impulse-response length, else 0. Pre-rolls are made at least this long.
+   */
+  readonly memory: number;
 }

@@ -90,7 +90,7 @@ export async function prepareProcessor(spec: SessionProcessor, ctx: ProcessorCon
   const params = new Params(spec.params ?? {}, `${key}.params`);
   const built = await factory(spec, ctx, params);
   params.done(spec.type);
-  const info = { type: spec.type, automatable: built.automatable, outputChannels: built.outputChannels ?? ctx.channels };
+  const info = { type: spec.type, automatable: built.automatable, outputChannels: built.outputChannels ?? ctx.channels, memory: spec.bypass ? 0 : (built.memory ?? 0) };
   if (spec.bypass) {
     const bypassed = bypassedProcessor(spec.type, built.automatable);
     return { ...info, latency: 0, sidechain: null, create: () => bypassed };
@@ -311,6 +311,8 @@ interface Built {
   sidechain: string | null;
   /** Width after the processor when it changes it (channel utility, downmix). */
   outputChannels?: number;
+  /** See PreparedProcessorInfo.memory; default 0. */
+  memory?: number;
   create: () => BlockProcessor;
 }
 
@@ -450,7 +452,8 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
       }
       if (ir.length !== 1 && ir.length !== channels) p.fail('impulse', `has ${ir.length} channels; expected 1 or ${channels}`);
       if ((ir[0]?.length ?? 0) === 0) p.fail('impulse', 'is empty');
-      return plain(() => {
+      const irLength = ir[0]!.length;
+      return { ...plain(() => {
         const conv = new Convolver(channels, ir, { mix, gain, zeroLatency, ...(partitionSize !== undefined ? { partitionSize } : {}) });
         // Convolver reads mix and gain at the start of each process call.
         const setters = new Map<string, Setter>([
@@ -458,7 +461,7 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
           ['gain', (v) => { conv.gain = clamp(v, REVERB_GAIN); }],
         ]);
         return automated(type, conv.latency, (planar, from, to) => conv.process(planar, from, to), setters);
-      }, automatable);
+      }, automatable), memory: irLength };
     }
     case 'gain': {
       const gainDb = p.num('gainDb', { min: GAIN_DB[0], max: GAIN_DB[1] }) ?? 0;

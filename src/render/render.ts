@@ -76,7 +76,9 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
   const to = options.to === undefined ? plan.end : positionToSamples(options.to, loaded, sr);
   if (from < 0) throw new DubstageError('usage', '--from lies before the session start');
   if (to < from) throw new DubstageError('usage', '--to lies before --from');
-  const preroll = Math.round((options.preroll ?? DEFAULT_PREROLL_SECONDS) * sr);
+  // by default at least as long as the longest reverb, so its tail reaches the excerpt too
+  const defaultPreroll = Math.max(Math.round(DEFAULT_PREROLL_SECONDS * sr), plan.memory);
+  const preroll = options.preroll === undefined ? defaultPreroll : Math.round(options.preroll * sr);
   const mixOptions = {
     ...(options.bus !== undefined ? { bus: options.bus } : {}),
     ...(options.track !== undefined ? { track: options.track } : {}),
@@ -91,7 +93,7 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
   const threads = injected ? 1 : Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
   const blocks = segmentedBlocks({
     loaded, plan, from, to, preroll, threads, ...mixOptions,
-    seamPreroll: Math.max(preroll, Math.round(DEFAULT_PREROLL_SECONDS * sr)),
+    seamPreroll: Math.max(preroll, defaultPreroll),
     segmentFrames: Math.max(1, Math.round((options.segmentSeconds ?? SEGMENT_SECONDS) * sr)),
   });
   const timeReference = loaded.startSamples + from;
