@@ -29,7 +29,7 @@ export const renderCommand: CommandSpec = {
     track: { type: 'string', value: 'NAME', description: 'render one track through its routing' },
     from: { type: 'string', value: 'TC', description: 'start (timecode, default: session start)' },
     to: { type: 'string', value: 'TC', description: 'end (timecode, default: end of the last clip)' },
-    preroll: { type: 'string', value: 'SECONDS', description: 'mixed before --from and discarded (default 2)' },
+    preroll: { type: 'string', value: 'SECONDS', description: 'mixed before --from and discarded (default 2, or the longest reverb IR)' },
     threads: { type: 'string', value: 'N', description: 'worker threads (default: cores, up to 4); the output does not depend on it' },
     bits: { type: 'string', value: '16|24|32f', description: 'word length (default: the session bit depth)' },
     force: { type: 'boolean', short: 'f', description: 'overwrite FILE' },
