@@ -168,8 +168,7 @@ export class Mixer {
       }
       this.channels = this.#tapTrack?.chain.width ?? t.channels;
     } else {
-      const targetName = options.bus ?? plan.printBus;
-      if (!byName.has(targetName)) throw new DubstageError('usage', `no bus named "${targetName}"`);
+      const targetName = targetBus(plan, options.bus).name;
       // depth = number of hops to the target; undefined when the bus does not reach it
       const depthOf = (name: string): number | undefined => {
         let d = 0;
@@ -200,11 +199,7 @@ export class Mixer {
       this.#target = states.get(targetName)!;
       this.channels = this.#target.chain.width;
 
-      let only: PlannedTrack | undefined;
-      if (options.track !== undefined) {
-        only = typeof options.track === 'number' ? plan.tracks[options.track] : plan.tracks.find((t) => t.name === options.track);
-        if (!only) throw new DubstageError('usage', `no track ${typeof options.track === 'number' ? `#${options.track}` : `named "${options.track}"`}`);
-      }
+      const only = options.track === undefined ? undefined : onlyTrack(plan, options.track);
       for (const t of plan.tracks) {
         if (t.muted || (only && t !== only)) continue;
         const conns: TrackState['conns'] = [];
@@ -513,6 +508,29 @@ function assignViews(chain: Chain, buf: Float32Array[], prepared: PreparedProces
     ins.view = buf.slice(0, Math.max(width, out));
     width = out;
   });
+}
+
+/** The bus a mix renders: `name`, or the print bus. */
+function targetBus(plan: RenderPlan, name = plan.printBus): PlannedBus {
+  const bus = plan.buses.find((b) => b.name === name);
+  if (!bus) throw new DubstageError('usage', `no bus named "${name}"`);
+  return bus;
+}
+
+function onlyTrack(plan: RenderPlan, track: string | number): PlannedTrack {
+  const t = typeof track === 'number' ? plan.tracks[track] : plan.tracks.find((x) => x.name === track);
+  if (!t) throw new DubstageError('usage', `no track ${typeof track === 'number' ? `#${track}` : `named "${track}"`}`);
+  return t;
+}
+
+/**
+ * Channels a mix of `plan` with these options outputs (the rendered bus after its inserts), with
+ * the same name checks as the Mixer, without instantiating any processor.
+ */
+export function mixOutputChannels(plan: RenderPlan, options: Pick<MixOptions, 'bus' | 'track'>): number {
+  const bus = targetBus(plan, options.bus);
+  if (options.track !== undefined) onlyTrack(plan, options.track);
+  return outputWidth(bus.inserts, bus.channels);
 }
 
 /** Width after a chain of prepared inserts. */

@@ -4,7 +4,7 @@ import { positionToSamples, type LoadedSession } from '../session/load.js';
 import type { SessionPosition } from '../session/schema.js';
 import { formatFrameRateFraction } from '../time/index.js';
 import { availableParallelism } from 'node:os';
-import { Mixer } from './mixer.js';
+import { mixOutputChannels } from './mixer.js';
 import { SEGMENT_SECONDS, segmentedBlocks } from './segments.js';
 import { buildRenderPlan, type PlanOptions, type RenderPlan } from './plan.js';
 
@@ -85,9 +85,7 @@ export async function renderSession(loaded: LoadedSession, options: RenderOption
     ...(options.blockSize !== undefined ? { blockSize: options.blockSize } : {}),
   };
   // checks the bus/track names and gives the output width before anything is written
-  const probeMixer = new Mixer(plan, { ...mixOptions, from, to: from });
-  const channels = probeMixer.channels;
-  await probeMixer.close();
+  const channels = mixOutputChannels(plan, mixOptions);
   // an injected plan or probe cannot be rebuilt in a worker: mix in this thread
   const injected = options.plan !== undefined || options.probe !== undefined;
   const threads = injected ? 1 : Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
