@@ -523,10 +523,14 @@ export class DeEsser {
     this.#gr = 0;
   }
 
-  process(planar: Float32Array[], from = 0, to = planar[0]?.length ?? 0): void {
+  /** `sidechain`: detect on these channels instead of the input (a linked copy of a de-esser). */
+  process(planar: Float32Array[], from = 0, to = planar[0]?.length ?? 0, sidechain?: Float32Array[]): void {
     checkBuffers(planar, from, to, 'DeEsser');
+    const det = sidechain ?? planar;
+    if (sidechain) checkBuffers(sidechain, from, to, 'DeEsser', true);
     const n = planar.length;
-    if (this.#z.length !== 4 * n) this.#z = new Float64Array(4 * n); // only when the channel count changes
+    const nd = det.length;
+    if (this.#z.length !== 4 * nd) this.#z = new Float64Array(4 * nd); // only when the channel count changes
     const z = this.#z;
     const p = this.#p;
     const b0 = this.#b0, b1 = this.#b1, b2 = this.#b2, a1 = this.#a1, a2 = this.#a2;
@@ -541,8 +545,8 @@ export class DeEsser {
     let gr = 0;
     for (let i = from; i < to; i++) {
       let pw = 0;
-      for (let c = 0, k = 0; c < n; c++, k += 4) {
-        const x = planar[c]![i]!;
+      for (let c = 0, k = 0; c < nd; c++, k += 4) {
+        const x = det[c]![i]!;
         let v = b0 * x + b1 * z[k]! + b2 * z[k + 1]! - a1 * z[k + 2]! - a2 * z[k + 3]!;
         if (v < 1e-30 && v > -1e-30) v = 0; // no subnormal state in long silences
         z[k + 1] = z[k]!; z[k] = x; z[k + 3] = z[k + 2]!; z[k + 2] = v;
@@ -550,7 +554,7 @@ export class DeEsser {
         if (meanSquare) pw += v2;
         else if (v2 > pw) pw = v2;
       }
-      if (meanSquare) pw /= n;
+      if (meanSquare) pw /= nd;
       const over = levelDb(pw) - t;
       let xg = over > 0 ? slope * over : 0;
       if (xg > range) xg = range;

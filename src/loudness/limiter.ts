@@ -13,6 +13,11 @@ export interface LimiterOptions {
   ceilingDbtp: number;
   lookaheadMs?: number;
   releaseMs?: number;
+  /**
+   * Only the first `detectChannels` channels drive the gain (default: all); the others get the
+   * same gain: stems riding along with their mix keep summing to it.
+   */
+  detectChannels?: number;
 }
 
 export interface LimiterStats {
@@ -27,6 +32,7 @@ export interface LimiterStats {
 export class TruePeakLimiter {
   readonly latency: number;
   readonly #channels: number;
+  readonly #detectChannels: number;
   readonly #ceiling: number;
   readonly #phases: Float64Array[];
   readonly #history: number; // interpolator taps - 1
@@ -52,6 +58,7 @@ export class TruePeakLimiter {
   constructor(options: LimiterOptions) {
     const factor = truePeakOversampling(options.sampleRate);
     this.#channels = options.channels;
+    this.#detectChannels = Math.max(1, Math.min(options.channels, options.detectChannels ?? options.channels));
     this.#ceiling = 10 ** (options.ceilingDbtp / 20);
     this.#phases = truePeakPhases(factor);
     this.#history = this.#phases.reduce((n, p) => Math.max(n, p.length), 1) - 1;
@@ -59,7 +66,7 @@ export class TruePeakLimiter {
     this.#lookahead = Math.max(1, Math.round(((options.lookaheadMs ?? 1.5) * options.sampleRate) / 1000));
     this.#release = Math.exp(-1 / (((options.releaseMs ?? 50) * options.sampleRate) / 1000));
     this.latency = this.#detectDelay + this.#lookahead - 1;
-    this.#fir = Array.from({ length: this.#channels }, () => new Float64Array(this.#history + 1));
+    this.#fir = Array.from({ length: this.#detectChannels }, () => new Float64Array(this.#history + 1));
     this.#delay = Array.from({ length: this.#channels }, () => new Float32Array(this.latency + 1));
     this.#need = new Float64Array(this.#lookahead).fill(1);
     this.#box = new Float64Array(this.#lookahead).fill(1);
@@ -71,7 +78,7 @@ export class TruePeakLimiter {
     let peak = 0;
     const h = this.#history;
     const n = h + 1;
-    for (let c = 0; c < this.#channels; c++) {
+    for (let c = 0; c < this.#detectChannels; c++) {
       const ring = this.#fir[c]!;
       const centre = ring[(this.#firPos - 1 - this.#detectDelay + 2 * n) % n]!;
       if (Math.abs(centre) > peak) peak = Math.abs(centre);
@@ -84,9 +91,10 @@ export class TruePeakLimiter {
     return peak;
   }
 
-  #step(input: Float32Array[] | null, i: number, output: Float32Array[], o: number): void {
+  #step(input: Float32Array[] | null, i: number, output: Float32Array[], o: number, key?: Float32Array[]): void {
     const n = this.#history + 1;
-    for (let c = 0; c < this.#channels; c++) this.#fir[c]![this.#firPos] = input ? input[c]![i]! : 0;
+    const det = key ?? input;
+    for (let c = 0; c < this.#detectChannels; c++) this.#fir[c]![this.#firPos] = det ? det[c]![i]! : 0;
     this.#firPos = (this.#firPos + 1) % n;
     const peak = this.#detect();
     const need = peak > this.#ceiling ? this.#ceiling / peak : 1;
@@ -134,11 +142,13 @@ export class TruePeakLimiter {
   /**
    * Processes `frames` frames; writes as many to `output` and returns how many of them are real
    * audio (the first `latency` frames of the stream are the delay line filling up and are dropped).
+   * With `key`, the gain is detected on the key's channels instead of the input's (a linked copy
+   * of a limiter fed with the original's input applies exactly the original's gain).
    */
-  process(input: Float32Array[], frames: number, output: Float32Array[]): number {
+  process(input: Float32Array[], frames: number, output: Float32Array[], key?: Float32Array[]): number {
     let written = 0;
     for (let i = 0; i < frames; i++) {
-      this.#step(input, i, output, written);
+      this.#step(input, i, output, written, key);
       if (this.#inputFrames++ >= this.latency) written++;
     }
     return written;

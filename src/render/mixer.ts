@@ -39,6 +39,32 @@ export interface MixOptions {
   tapTrack?: string;
   /** Key sources already being computed above this mixer (sidechain cycle detection). */
   keyPath?: readonly string[];
+  /**
+   * Stems tapped in the same pass: each is the sum of some direct inputs (buses or tracks) of the
+   * rendered bus, run through a linked copy of that bus's inserts (see {@link StemTap}) and its
+   * fader. The output then has `(1 + stems.length) × width` channels: the bus, then each stem.
+   */
+  stems?: readonly StemTap[];
+}
+
+/**
+ * A stem of the rendered bus. Its inputs (bus or track names feeding that bus directly) are summed
+ * as the bus sums them, then pass a linked copy of every insert of the bus: a copy applies exactly
+ * the gain the original applies to the whole mix (it is keyed by the original's detector signal), so
+ * the stems sum to the bus output, print-bus limiter and all, to float rounding.
+ */
+export interface StemTap {
+  name: string;
+  inputs: readonly string[];
+}
+
+interface StemState {
+  tap: StemTap;
+  buf: Float32Array[];
+  inView: Float32Array[];
+  outView: Float32Array[];
+  /** Linked copies of the rendered bus's inserts, on views of `buf`. */
+  inserts: { proc: BlockProcessor; view: Float32Array[] }[];
 }
 
 /** One insert of a track or bus chain, with what the mixer feeds it. */
@@ -136,6 +162,13 @@ export class Mixer {
   #target: BusState | null;
   #tapTrack: TrackState | null = null;
   #keys: KeyFeed[] = [];
+  #stems: StemState[] = [];
+  /** Stem of each direct input of the rendered bus (bus or track name). */
+  #stemOf = new Map<string, StemState>();
+  /** The original's input of a keyed insert of the rendered bus (the stems' detector signal). */
+  #detector: Float32Array[] = [];
+  /** The rendered bus followed by every stem (stem mode). */
+  #wide: Float32Array[] | null = null;
   #gain: Float32Array;
   #pan: Float32Array;
   #mute: Float32Array;
@@ -198,6 +231,28 @@ export class Mixer {
       this.#buses = [...states.values()].sort((a, b) => b.depth - a.depth);
       this.#target = states.get(targetName)!;
       this.channels = this.#target.chain.width;
+      if (options.stems && options.stems.length > 0) {
+        const target = this.#target;
+        const direct = new Set<string>([
+          ...plan.buses.filter((b) => b.output === targetName && b.name !== targetName).map((b) => b.name),
+          ...plan.tracks.filter((t) => t.output === targetName || t.sends.some((x) => x.bus === targetName)).map((t) => t.name),
+        ]);
+        for (const tap of options.stems) {
+          const buf = Array.from({ length: target.chain.bufWidth }, () => new Float32Array(B));
+          const views = insertViews(buf, target.plan.inserts, target.plan.channels);
+          const inserts = target.plan.inserts.map((p, i) => ({ proc: p.createLinked(), view: views[i]! }));
+          const stem: StemState = { tap, buf, inView: buf.slice(0, target.plan.channels), outView: buf.slice(0, target.chain.width), inserts };
+          for (const input of tap.inputs) {
+            if (!direct.has(input)) throw new DubstageError('usage', `stem ${tap.name}: "${input}" does not feed bus "${targetName}" directly`);
+            if (this.#stemOf.has(input)) throw new DubstageError('usage', `"${input}" is in two stems (${this.#stemOf.get(input)!.tap.name} and ${tap.name})`);
+            this.#stemOf.set(input, stem);
+          }
+          this.#stems.push(stem);
+        }
+        this.#detector = Array.from({ length: target.chain.bufWidth }, () => new Float32Array(B));
+        this.#wide = [...target.outView, ...this.#stems.flatMap((st) => st.outView)];
+        this.channels = target.chain.width * (1 + this.#stems.length);
+      }
 
       const only = options.track === undefined ? undefined : onlyTrack(plan, options.track);
       for (const t of plan.tracks) {
@@ -325,7 +380,7 @@ export class Mixer {
         // internal sample pos + i holds timeline sample pos + i − L
         const skip = Math.max(0, this.from + L - pos);
         if (skip >= frames) continue;
-        const out = this.#target?.outView ?? this.#tapTrack?.outView ?? silent;
+        const out = this.#wide ?? this.#target?.outView ?? this.#tapTrack?.outView ?? silent;
         const planar = skip === 0 ? out : out.map((ch) => ch.subarray(skip));
         yield { position: pos + skip - L, frames: frames - skip, planar };
       }
@@ -347,11 +402,18 @@ export class Mixer {
   }
 
   /** Runs a chain over the block; `timeline` is the timeline sample of the chain input's first frame. */
-  async #runChain(chain: Chain, frames: number, timeline: number): Promise<void> {
-    for (const ins of chain.inserts) {
+  async #runChain(chain: Chain, frames: number, timeline: number, stems: StemState[] = [], prepared: PreparedProcessor[] = []): Promise<void> {
+    for (const [i, ins] of chain.inserts.entries()) {
       const key = ins.key ? await ins.key.next(frames) : undefined;
+      // what the linked stem copies detect on: the original's key, or a copy of its input
+      let detector = key;
+      if (stems.length > 0 && !key && prepared[i]!.linkedNeedsKey) {
+        detector = this.#detector.slice(0, ins.view.length);
+        for (let c = 0; c < ins.view.length; c++) detector[c]!.set(ins.view[c]!.subarray(0, frames));
+      }
       if (ins.lanes.length === 0) {
         ins.proc.process(ins.view, 0, frames, key);
+        for (const st of stems) st.inserts[i]!.proc.process(st.inserts[i]!.view, 0, frames, detector);
         continue;
       }
       const t0 = timeline - ins.pre;
@@ -360,8 +422,13 @@ export class Mixer {
         const phase = ((t % CONTROL_INTERVAL) + CONTROL_INTERVAL) % CONTROL_INTERVAL;
         const next = Math.min(frames, o + CONTROL_INTERVAL - phase);
         // the value of the grid point at or before t (a block may start between grid points)
-        for (const l of ins.lanes) ins.proc.setParam!(l.param, l.lane.valueAt(t - phase));
+        for (const l of ins.lanes) {
+          const v = l.lane.valueAt(t - phase);
+          ins.proc.setParam!(l.param, v);
+          for (const st of stems) st.inserts[i]!.proc.setParam!(l.param, v);
+        }
         ins.proc.process(ins.view, o, next, key);
+        for (const st of stems) st.inserts[i]!.proc.process(st.inserts[i]!.view, o, next, detector);
         o = next;
       }
     }
@@ -370,6 +437,7 @@ export class Mixer {
   async #mixBlock(pos: number, frames: number): Promise<void> {
     const blockEnd = pos + frames;
     for (const b of this.#buses) for (const ch of b.buf) ch.fill(0, 0, frames);
+    for (const st of this.#stems) for (const ch of st.buf) ch.fill(0, 0, frames);
     // every playing clip's media for this block, read concurrently (clips buffer ahead; see ClipPlayer)
     const reads: Promise<void>[] = [];
     for (const t of this.#tracks) {
@@ -424,17 +492,23 @@ export class Mixer {
         const fader = tp.faderLane ? 1 : tp.faderGain;
         const panValues = tp.panLane ? this.#pan : null;
         const src = t.taps.get(c.delay)!.buf;
-        if (c.kind === 'output') this.#route(c.bus.inView, src, frames, c.matrix, tp, panValues, gain, fader);
-        else if (c.kind === 'pre') this.#route(c.bus.inView, src, frames, c.matrix, tp, panValues, tp.muteLane ? this.#mute : null, c.gain);
-        else this.#route(c.bus.inView, src, frames, c.matrix, tp, panValues, gain, c.gain * fader);
+        // a direct input of the rendered bus also feeds its stem, identically
+        const stem = c.bus === this.#target ? this.#stemOf.get(tp.name) : undefined;
+        for (const dst of stem ? [c.bus.inView, stem.inView] : [c.bus.inView]) {
+          if (c.kind === 'output') this.#route(dst, src, frames, c.matrix, tp, panValues, gain, fader);
+          else if (c.kind === 'pre') this.#route(dst, src, frames, c.matrix, tp, panValues, tp.muteLane ? this.#mute : null, c.gain);
+          else this.#route(dst, src, frames, c.matrix, tp, panValues, gain, c.gain * fader);
+        }
       }
     }
     for (const b of this.#buses) {
       const bp = b.plan;
-      if (b.chain.inserts.length > 0) await this.#runChain(b.chain, frames, pos - b.arrival);
+      const stems = b === this.#target ? this.#stems : [];
+      if (b.chain.inserts.length > 0) await this.#runChain(b.chain, frames, pos - b.arrival, stems, bp.inserts);
+      const outs = [b.outView, ...stems.map((st) => st.outView)];
       const out0 = b.outView;
       const at = pos - b.arrival - b.chain.latency;
-      if (bp.mute) for (const ch of out0) ch.fill(0, 0, frames);
+      if (bp.mute) for (const o of outs) for (const ch of o) ch.fill(0, 0, frames);
       else if (bp.faderLane || bp.muteLane) {
         const g = this.#gain;
         if (bp.faderLane) bp.faderLane.fill(g, at, frames, dbToGain);
@@ -443,8 +517,8 @@ export class Mixer {
           bp.muteLane.fill(this.#mute, at, frames);
           for (let i = 0; i < frames; i++) g[i] = g[i]! * this.#mute[i]!;
         }
-        for (const ch of out0) for (let i = 0; i < frames; i++) ch[i] *= g[i]!;
-      } else if (bp.faderGain !== 1) for (const ch of out0) for (let i = 0; i < frames; i++) ch[i] *= bp.faderGain;
+        for (const o of outs) for (const ch of o) for (let i = 0; i < frames; i++) ch[i] *= g[i]!;
+      } else if (bp.faderGain !== 1) for (const o of outs) for (const ch of o) for (let i = 0; i < frames; i++) ch[i] *= bp.faderGain;
       if (b.output) {
         let out = out0;
         if (b.outLine) {
@@ -454,13 +528,16 @@ export class Mixer {
         }
         const S = out.length;
         const D = b.output.plan.channels;
-        for (let d = 0; d < D; d++) {
-          const dst = b.output.inView[d]!;
-          for (let s = 0; s < S; s++) {
-            const m = b.matrix[d * S + s]!;
-            if (m === 0) continue;
-            const src = out[s]!;
-            for (let i = 0; i < frames; i++) dst[i] += m * src[i]!;
+        const stem = b.output === this.#target ? this.#stemOf.get(bp.name) : undefined;
+        for (const into of stem ? [b.output.inView, stem.inView] : [b.output.inView]) {
+          for (let d = 0; d < D; d++) {
+            const dst = into[d]!;
+            for (let s = 0; s < S; s++) {
+              const m = b.matrix[d * S + s]!;
+              if (m === 0) continue;
+              const src = out[s]!;
+              for (let i = 0; i < frames; i++) dst[i] += m * src[i]!;
+            }
           }
         }
       }
@@ -502,11 +579,16 @@ export class Mixer {
 
 /** Gives each insert the first max(its input, its output width) channels of the chain buffer. */
 function assignViews(chain: Chain, buf: Float32Array[], prepared: PreparedProcessor[], channels: number): void {
+  const views = insertViews(buf, prepared, channels);
+  chain.inserts.forEach((ins, i) => (ins.view = views[i]!));
+}
+
+function insertViews(buf: Float32Array[], prepared: PreparedProcessor[], channels: number): Float32Array[][] {
   let width = channels;
-  chain.inserts.forEach((ins, i) => {
-    const out = prepared[i]!.outputChannels;
-    ins.view = buf.slice(0, Math.max(width, out));
-    width = out;
+  return prepared.map((p) => {
+    const view = buf.slice(0, Math.max(width, p.outputChannels));
+    width = p.outputChannels;
+    return view;
   });
 }
 
@@ -527,10 +609,10 @@ function onlyTrack(plan: RenderPlan, track: string | number): PlannedTrack {
  * Channels a mix of `plan` with these options outputs (the rendered bus after its inserts), with
  * the same name checks as the Mixer, without instantiating any processor.
  */
-export function mixOutputChannels(plan: RenderPlan, options: Pick<MixOptions, 'bus' | 'track'>): number {
+export function mixOutputChannels(plan: RenderPlan, options: Pick<MixOptions, 'bus' | 'track' | 'stems'>): number {
   const bus = targetBus(plan, options.bus);
   if (options.track !== undefined) onlyTrack(plan, options.track);
-  return outputWidth(bus.inserts, bus.channels);
+  return outputWidth(bus.inserts, bus.channels) * (1 + (options.stems?.length ?? 0));
 }
 
 /** Width after a chain of prepared inserts. */

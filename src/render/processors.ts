@@ -82,6 +82,18 @@ export interface PreparedProcessor extends PreparedProcessorInfo {
   readonly type: string;
   readonly latency: number;
   create(): BlockProcessor;
+  /**
+   * True when the output is a gain (or gain-controlled filter) driven by the input's own level:
+   * a linked copy must be given the original's detector signal as `key`.
+   */
+  readonly linkedNeedsKey: boolean;
+  /**
+   * A linked copy: fed a part of the original's input (a stem) and the original's detector signal
+   * as `key` (its input, or its external sidechain), it applies exactly the original's gain, and the
+   * copies' outputs sum to the original's output. Every processor is linear in its input once the
+   * gain is fixed, so this holds for all types (src/deliver uses it to keep stems summing to the mix).
+   */
+  createLinked(): BlockProcessor;
 }
 
 /** Validates `spec` and loads its resources (reverb IR); instances come from `create()`. */
@@ -93,7 +105,7 @@ export async function prepareProcessor(spec: SessionProcessor, ctx: ProcessorCon
   const info = { type: spec.type, automatable: built.automatable, outputChannels: built.outputChannels ?? ctx.channels, memory: spec.bypass ? 0 : (built.memory ?? 0) };
   if (spec.bypass) {
     const bypassed = bypassedProcessor(spec.type, built.automatable);
-    return { ...info, latency: 0, sidechain: null, create: () => bypassed };
+    return { ...info, latency: 0, sidechain: null, create: () => bypassed, linkedNeedsKey: false, createLinked: () => bypassed };
   }
   let probe: BlockProcessor;
   try {
@@ -101,7 +113,14 @@ export async function prepareProcessor(spec: SessionProcessor, ctx: ProcessorCon
   } catch (error) {
     throw new DubstageError('input', `${key}.params: ${(error as Error).message}`);
   }
-  return { ...info, latency: probe.latency, sidechain: built.sidechain, create: built.create };
+  return {
+    ...info,
+    latency: probe.latency,
+    sidechain: built.sidechain,
+    create: built.create,
+    linkedNeedsKey: built.createLinked !== undefined,
+    createLinked: built.createLinked ?? built.create,
+  };
 }
 
 /** Builds one processor from a session spec (async: a reverb loads its impulse response). */
@@ -314,6 +333,11 @@ interface Built {
   /** See PreparedProcessorInfo.memory; default 0. */
   memory?: number;
   create: () => BlockProcessor;
+  /**
+   * For a processor whose gain follows its input (dynamics, limiter): an instance that detects on
+   * the `key` passed to `process` (see PreparedProcessor.createLinked). Linear processors omit it.
+   */
+  createLinked?: () => BlockProcessor;
 }
 
 async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params): Promise<Built> {
@@ -369,6 +393,10 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
             : (planar, from, to, key) => c.process(planar, from, to, key);
           return automated(type, 0, process, dynamicsSetters(c, COMPRESSOR_RANGES));
         },
+        createLinked: () => {
+          const c = new Compressor(sampleRate, params);
+          return automated(type, 0, (planar, from, to, key) => c.process(planar, from, to, key), dynamicsSetters(c, COMPRESSOR_RANGES));
+        },
       };
     }
     case 'expander':
@@ -390,16 +418,26 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
             : (planar, from, to, key) => e.process(planar, from, to, key);
           return automated(type, 0, process, dynamicsSetters(e, EXPANDER_RANGES));
         },
+        createLinked: () => {
+          const e = new Expander(sampleRate, params);
+          return automated(type, 0, (planar, from, to, key) => e.process(planar, from, to, key), dynamicsSetters(e, EXPANDER_RANGES));
+        },
       };
     }
     case 'de-esser': {
       if (p.has('sidechain')) p.fail('sidechain', 'the de-esser detects on its own band-filtered input; an external sidechain is not supported');
       const ranges = deEsserRanges(sampleRate);
       const params = { ...p.nums(ranges), ...defined({ filter: p.oneOf('filter', ['bandpass', 'highpass'] as const), link: p.oneOf('link', LINK) }) };
-      return plain(() => {
-        const d = new DeEsser(sampleRate, params);
-        return automated(type, 0, (planar, from, to) => d.process(planar, from, to), dynamicsSetters(d, ranges));
-      }, Object.keys(ranges));
+      return {
+        ...plain(() => {
+          const d = new DeEsser(sampleRate, params);
+          return automated(type, 0, (planar, from, to) => d.process(planar, from, to), dynamicsSetters(d, ranges));
+        }, Object.keys(ranges)),
+        createLinked: () => {
+          const d = new DeEsser(sampleRate, params);
+          return automated(type, 0, (planar, from, to, key) => d.process(planar, from, to, key), dynamicsSetters(d, ranges));
+        },
+      };
     }
     case 'delay': {
       const ms = p.num('delayMs', { min: 0, max: DELAY_MAX_MS });
@@ -493,10 +531,17 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
       const ceilingDbtp = p.num('ceilingDbtp', { min: -60, max: 0 }) ?? -1;
       const lookaheadMs = p.num('lookaheadMs', { gt: 0, max: 100 }) ?? 1.5;
       const releaseMs = p.num('releaseMs', { gt: 0, max: 10_000 }) ?? 50;
-      return plain(() => {
-        const lim = new LimiterProcessor(new TruePeakLimiter({ sampleRate, channels, ceilingDbtp, lookaheadMs, releaseMs }), channels);
-        return automated(type, lim.latency, (planar, from, to) => lim.process(planar, from, to));
-      });
+      const make = (): LimiterProcessor => new LimiterProcessor(new TruePeakLimiter({ sampleRate, channels, ceilingDbtp, lookaheadMs, releaseMs }), channels);
+      return {
+        ...plain(() => {
+          const lim = make();
+          return automated(type, lim.latency, (planar, from, to) => lim.process(planar, from, to));
+        }),
+        createLinked: () => {
+          const lim = make();
+          return automated(type, lim.latency, (planar, from, to, key) => lim.process(planar, from, to, key));
+        },
+      };
     }
     case 'ducker': {
       const params = {
@@ -590,12 +635,15 @@ class LimiterProcessor {
     this.#scratch = Array.from({ length: channels }, () => new Float32Array(0));
   }
 
-  process(planar: Float32Array[], from: number, to: number): void {
+  process(planar: Float32Array[], from: number, to: number, key?: Float32Array[]): void {
     // views only for an offset block (the limiter has no automatable parameter, so the mixer never splits it)
-    if (from !== 0) planar = planar.map((ch) => ch.subarray(from));
+    if (from !== 0) {
+      planar = planar.map((ch) => ch.subarray(from));
+      key = key?.map((ch) => ch.subarray(from));
+    }
     const frames = to - from;
     if (this.#scratch[0]!.length < frames) this.#scratch = this.#scratch.map(() => new Float32Array(frames));
-    const written = this.#limiter.process(planar, frames, this.#scratch);
+    const written = this.#limiter.process(planar, frames, this.#scratch, key);
     const head = frames - written;
     planar.forEach((ch, c) => {
       ch.fill(0, 0, head);

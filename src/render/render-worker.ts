@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DubstageError, type ErrorKind } from '../errors.js';
 import type { LoadedSession } from '../session/load.js';
-import { Mixer } from './mixer.js';
+import { Mixer, type StemTap } from './mixer.js';
 import { buildRenderPlan, type RenderPlan } from './plan.js';
 
 export interface WorkerSetup {
@@ -13,6 +13,7 @@ export interface WorkerSetup {
   cacheDir?: string;
   bus?: string;
   track?: string | number;
+  stems?: StemTap[];
   blockSize?: number;
 }
 
@@ -34,6 +35,7 @@ async function run(request: WorkerRequest): Promise<void> {
     preroll: request.preroll,
     ...(setup.bus !== undefined ? { bus: setup.bus } : {}),
     ...(setup.track !== undefined ? { track: setup.track } : {}),
+    ...(setup.stems !== undefined ? { stems: setup.stems } : {}),
     ...(setup.blockSize !== undefined ? { blockSize: setup.blockSize } : {}),
   });
   for await (const block of mixer.blocks()) {

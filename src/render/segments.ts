@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { DubstageError } from '../errors.js';
 import type { LoadedSession } from '../session/load.js';
-import { Mixer } from './mixer.js';
+import { Mixer, type StemTap } from './mixer.js';
 import type { RenderPlan } from './plan.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './render-worker.js';
 
@@ -31,6 +31,8 @@ export interface SegmentedOptions {
   segmentFrames: number;
   bus?: string;
   track?: string | number;
+  /** Stems tapped in the same pass (MixOptions.stems): wider blocks. */
+  stems?: StemTap[];
   blockSize?: number;
   cacheDir?: string;
 }
@@ -50,6 +52,7 @@ export async function* segmentedBlocks(options: SegmentedOptions): AsyncGenerato
   const mixerOptions = {
     ...(options.bus !== undefined ? { bus: options.bus } : {}),
     ...(options.track !== undefined ? { track: options.track } : {}),
+    ...(options.stems !== undefined ? { stems: options.stems } : {}),
     ...(options.blockSize !== undefined ? { blockSize: options.blockSize } : {}),
   };
   if (options.threads <= 1 || segments.length <= 1) {
@@ -73,6 +76,7 @@ async function* workerBlocks(options: SegmentedOptions, segments: { from: number
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     ...(options.bus !== undefined ? { bus: options.bus } : {}),
     ...(options.track !== undefined ? { track: options.track } : {}),
+    ...(options.stems !== undefined ? { stems: options.stems } : {}),
     ...(options.blockSize !== undefined ? { blockSize: options.blockSize } : {}),
   };
   const count = Math.min(options.threads, segments.length);
