@@ -25,6 +25,20 @@ export interface DeliverySpec {
   /** For dialogue specs: programme-loudness target used when there is too little speech. */
   fallback?: { speechPercentBelow: number; targetLufs: number; toleranceLu: number };
   source: string;
+  /** File format, handles and naming of `dubstage deliver` (src/qc/package.ts has the defaults). */
+  delivery?: Partial<DeliverySpecFormat>;
+}
+
+/** The delivery-format fields a spec may set (defaults: DEFAULT_DELIVERY_FORMAT in src/qc/package.ts). */
+export interface DeliverySpecFormat {
+  sampleRate: number;
+  bitDepth: 16 | 24 | 32;
+  handlesSeconds: number;
+  dxChannels: 'mono' | 'stereo';
+  multichannel: 'interleaved' | 'mono-files';
+  stemTemplate: string;
+  mixTemplate: string;
+  foldDownTemplate: string;
 }
 
 export const BUILTIN_SPECS: readonly DeliverySpec[] = Object.freeze([

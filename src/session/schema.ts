@@ -86,6 +86,10 @@ export const Clip = z
   })
   .strict();
 
+export const DeliveryStem = z
+  .enum(['DX', 'FX', 'MX', 'BG'])
+  .describe('the delivery stem of a bus or track feeding the print bus (default: from its name, e.g. a bus named DX)');
+
 export const ChannelFormat = z.enum(['mono', 'stereo', '5.1']);
 
 export const Bus = z
@@ -98,6 +102,7 @@ export const Bus = z
     solo: z.boolean().default(false),
     inserts: z.array(Processor).default([]),
     automation: z.array(AutomationLane).default([]),
+    stem: DeliveryStem.optional(),
     color: z.string().optional(),
   })
   .strict();
@@ -115,6 +120,7 @@ export const Track = z
     sends: z.array(Send).default([]),
     automation: z.array(AutomationLane).default([]),
     clips: z.array(Clip).default([]),
+    stem: DeliveryStem.optional(),
     color: z.string().optional(),
   })
   .strict();

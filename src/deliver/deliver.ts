@@ -1,0 +1,550 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { writeBextLoudness } from '../audio/bext-update.js';
+import { downmixMatrix } from '../dsp/channel-matrix.js';
+import { DubstageError } from '../errors.js';
+import type { SpeechDetectorFactory } from '../loudness/analyze.js';
+import { checkCompliance, loudnessUnderTest, type DialogueLoudness } from '../loudness/compliance.js';
+import { dialogueLoudness, dialogueMix } from '../loudness/dialogue.js';
+import { TruePeakLimiter, type LimiterStats } from '../loudness/limiter.js';
+import { LoudnessMeter } from '../loudness/meter.js';
+import type { DeliverySpec } from '../loudness/specs.js';
+import type { LoudnessResult } from '../loudness/types.js';
+import { SpeechDetector } from '../dsp/speech-detector.js';
+import { mixOutputChannels, type StemTap } from '../render/mixer.js';
+import { buildRenderPlan, type RenderPlan } from '../render/plan.js';
+import { DEFAULT_DITHER_SEED, MAX_DEFAULT_THREADS } from '../render/render.js';
+import { routeGains } from '../render/routing.js';
+import { SEGMENT_SECONDS, segmentedBlocks } from '../render/segments.js';
+import type { LoadedSession } from '../session/load.js';
+import { formatFrameRateFraction, timeReferenceToTimecode } from '../time/index.js';
+import { deliveryFormat, renderName, unknownTokens, type DeliveryFormat, type Manifest, type ManifestFile } from '../qc/package.js';
+import { ElementSink, elementFiles, layoutOf, type ElementPlan } from './element-sink.js';
+import { deliveryNotes } from './notes.js';
+import { assignStems } from './stems.js';
+
+export type LoudnessMode = 'auto' | 'normalize' | 'off';
+
+export interface DeliverOptions {
+  spec: DeliverySpec;
+  /** The delivery folder (created if missing). */
+  out: string;
+  /** Version number in the names (default 1). */
+  version?: number;
+  /** Replace files of the same names in the folder. */
+  overwrite?: boolean;
+  /**
+   * `auto` (default): leave a mix inside the spec's window alone, bring one outside it to the
+   * target; `normalize`: always to the target; `off`: no loudness change (the true-peak ceiling
+   * is still enforced unless off).
+   */
+  loudness?: LoudnessMode;
+  /** Overrides of the spec's delivery format (handles, DX width, split files, templates...). */
+  format?: Partial<DeliveryFormat>;
+  threads?: number;
+  speechDetector?: SpeechDetectorFactory;
+  onProgress?: (progress: { stage: string; done: number; total: number }) => void;
+  /** For tests: segment length of the render. */
+  segmentSeconds?: number;
+}
+
+export interface DeliveredElement {
+  role: string;
+  name: string;
+  files: string[];
+  channels: number;
+  loudness: LoudnessResult;
+  dialogue: DialogueLoudness | null;
+}
+
+export interface DeliveryResult {
+  folder: string;
+  elements: DeliveredElement[];
+  manifest: Manifest;
+  notesFile: string;
+  gainDb: number;
+  foldDownGainDb: number | null;
+  limiter: LimiterStats | null;
+  /** Largest |mix − Σ stems| before quantisation, dBFS (float rounding only). */
+  sumResidualDbfs: number | null;
+  /** Passes of the stem render (more than one when the loudness had to be corrected). */
+  passes: number;
+  warnings: string[];
+}
+
+/** Limiter ceiling below the spec's, so requantised output still measures under it (as `normalize`). */
+const LIMITER_MARGIN_DB = 0.3;
+const MAX_PASSES = 3;
+const MONO_DX_TOLERANCE = 1e-5;
+
+const defaultDetector: SpeechDetectorFactory = (sampleRate) => new SpeechDetector({ sampleRate });
+const db = (x: number): number | null => (x > 0 ? 20 * Math.log10(x) : null);
+
+/**
+ * Delivers a session: every stem (DX FX MX BG), the M&E and the full mix rendered in one pass of
+ * the mixer (stems through linked copies of the print-bus inserts, so they sum to the mix), plus
+ * for a 5.1 mix its stereo Lo/Ro fold-down; loudness brought to the spec with one gain common to
+ * all files and, where peaks would pass the ceiling, a true-peak limiter keyed by the full mix whose
+ * gain every file shares (so the sum stays true); all files the same length and TimeReference,
+ * with handles; bext loudness fields, notes, manifest.json with SHA-256. Files are staged in a
+ * hidden folder and moved into place only when everything succeeded.
+ */
+export async function deliverSession(loaded: LoadedSession, options: DeliverOptions): Promise<DeliveryResult> {
+  const spec = options.spec;
+  const fmt: DeliveryFormat = { ...deliveryFormat(spec), ...(options.format ?? {}) };
+  for (const t of [fmt.stemTemplate, fmt.mixTemplate, fmt.foldDownTemplate]) {
+    const bad = unknownTokens(t);
+    if (bad.length > 0) throw new DubstageError('usage', `name template "${t}" has unknown token(s) ${bad.map((b) => `{${b}}`).join(', ')} (known: {project} {stem} {rate} {bits} {version})`);
+  }
+  const session = loaded.session;
+  if (session.sampleRate !== fmt.sampleRate) {
+    throw new DubstageError('input', `the session runs at ${session.sampleRate} Hz but ${spec.name} asks for ${fmt.sampleRate} Hz: set sampleRate: ${fmt.sampleRate} in the session (clips are resampled on render)`, loaded.file);
+  }
+  const version = options.version ?? 1;
+  if (!Number.isInteger(version) || version < 1 || version > 999) throw new DubstageError('usage', `--version must be a whole number 1-999, got ${version}`);
+  const mode = options.loudness ?? 'auto';
+  const plan = await buildRenderPlan(loaded);
+  if (plan.end <= 0) throw new DubstageError('input', 'the session has no clips: nothing to deliver', loaded.file);
+  const taps = assignStems(session, plan);
+  const W = mixOutputChannels(plan, {});
+  if (W !== 1 && W !== 2 && W !== 6) throw new DubstageError('input', `the print bus "${plan.printBus}" is ${W} channels wide; deliver handles mono, stereo and 5.1`, loaded.file);
+  const sr = plan.sampleRate;
+  const H = Math.round(fmt.handlesSeconds * sr);
+  const fileStart = loaded.startSamples - H;
+  if (fileStart < 0) throw new DubstageError('usage', `the ${fmt.handlesSeconds} s head handle would start before midnight`);
+  const renderEnd = plan.end + H;
+  const project = session.project.replace(/\s+/g, '').replace(/[^A-Za-z0-9._-]/g, '') || 'Project';
+  const name = (template: string, stem: string): string => renderName(template, { project, stem, sampleRate: fmt.sampleRate, bits: fmt.bitDepth, version });
+  const dxMono = W === 2 && fmt.dxChannels === 'mono';
+  const split = W === 6 && fmt.multichannel === 'mono-files';
+  const elements: ElementPlan[] = [
+    { role: 'DX', name: name(fmt.stemTemplate, 'DX'), channels: dxMono ? 1 : W, split: split },
+    ...(['FX', 'MX', 'BG', 'ME'] as const).map((r) => ({ role: r, name: name(fmt.stemTemplate, r), channels: W, split })),
+    { role: 'FULLMIX', name: name(fmt.mixTemplate, 'FULLMIX'), channels: W, split },
+    ...(W === 6 ? [{ role: 'FOLDDOWN' as const, name: name(fmt.foldDownTemplate, 'FOLDDOWN'), channels: 2, split: false }] : []),
+  ];
+  const names = elements.flatMap((e) => elementFiles(e).map((f) => f.file));
+  if (new Set(names).size !== names.length) throw new DubstageError('usage', `the name templates give two files the same name (${names.join(', ')}): put {stem} in the stem template`);
+
+  await mkdir(options.out, { recursive: true });
+  const targets = [...names, notesName(project), 'manifest.json'];
+  if (!options.overwrite) {
+    for (const f of targets) if (await exists(join(options.out, f))) throw new DubstageError('io', 'already exists (use --force to overwrite)', join(options.out, f));
+  }
+  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
+  const segmentFrames = Math.max(1, Math.round((options.segmentSeconds ?? SEGMENT_SECONDS) * sr));
+  const blocksOf = (stems: StemTap[] | undefined): AsyncGenerator<{ frames: number; planar: Float32Array[] }> =>
+    segmentedBlocks({ loaded, plan, from: 0, to: renderEnd, preroll: 0, seamPreroll: Math.max(Math.round(2 * sr), plan.memory), threads, segmentFrames, ...(stems ? { stems } : {}) });
+  const factory = options.speechDetector ?? defaultDetector;
+  const dialogueSpec = spec.measure === 'dialogue';
+  const warnings = [...plan.warnings];
+  const progress = (stage: string, done: number): void => options.onProgress?.({ stage, done, total: renderEnd });
+
+  // Pass 1: the mix alone, measured (and its fold-down), to choose the gains.
+  const ceiling = spec.truePeakMaxDbtp - LIMITER_MARGIN_DB;
+  let gainDb = 0;
+  let limit = false;
+  let foldGainDb: number | null = W === 6 ? 0 : null;
+  let foldLimit = false;
+  let judgedOn = 'none (loudness off)';
+  const fold = W === 6 ? downmixMatrix().matrix : null;
+  if (mode !== 'off') {
+    const mixMeter = new LoudnessMeter({ sampleRate: sr, channelLayout: layoutOf(W) });
+    const foldMeter = fold ? new LoudnessMeter({ sampleRate: sr, channelLayout: layoutOf(2) }) : null;
+    const speech = dialogueSpec ? await factory(sr) : null;
+    const foldSpeech = dialogueSpec && fold ? await factory(sr) : null;
+    let mono = new Float32Array(0);
+    let folded: Float32Array[] = [];
+    let done = 0;
+    for await (const b of blocksOf(undefined)) {
+      mixMeter.process(b.planar, b.frames);
+      if (speech) {
+        if (mono.length < b.frames) mono = new Float32Array(b.frames);
+        dialogueMix(b.planar, layoutOf(W), b.frames, mono);
+        await speech.process(mono, b.frames);
+      }
+      if (fold && foldMeter) {
+        if ((folded[0]?.length ?? 0) < b.frames) folded = [new Float32Array(b.frames), new Float32Array(b.frames)];
+        applyFold(fold, b.planar, folded, b.frames, 1);
+        foldMeter.process(folded, b.frames);
+        if (foldSpeech) {
+          if (mono.length < b.frames) mono = new Float32Array(b.frames);
+          dialogueMix(folded, layoutOf(2), b.frames, mono);
+          await foldSpeech.process(mono, b.frames);
+        }
+      }
+      done += b.frames;
+      progress('measure', done);
+    }
+    const mix = mixMeter.finish();
+    const dlg = speech ? dialogueLoudness(mixMeter.blockPowers, await speech.finish(), mix.durationSeconds) : null;
+    const choice = chooseGain(mix, dlg, spec, mode, ceiling);
+    gainDb = choice.gainDb;
+    limit = choice.limit;
+    judgedOn = choice.judgedOn;
+    if (foldMeter) {
+      const f = foldMeter.finish();
+      const fd = foldSpeech ? dialogueLoudness(foldMeter.blockPowers, await foldSpeech.finish(), f.durationSeconds) : null;
+      const fc = chooseGain(f, fd, spec, mode, ceiling);
+      foldGainDb = fc.gainDb;
+      foldLimit = fc.limit;
+    }
+  }
+
+  // Pass 2 (again only if the loudness landed outside the window): every element, written.
+  const staging = join(options.out, `.dubstage-deliver-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(staging);
+  try {
+    let passes = 0;
+    let previous: { gain: number; landed: number } | null = null;
+    for (;;) {
+      passes++;
+      const result = await writePass({
+        loaded, plan, fmt, elements, taps, W, H, fileStart, staging, gainDb, limit, ceiling, fold, foldGainDb: foldGainDb ?? 0, foldLimit,
+        blocks: blocksOf(taps), speech: dialogueSpec ? factory : null, progress: (d) => progress(passes === 1 ? 'render' : `render (pass ${passes})`, d),
+      });
+      const mix = result.measured.get('FULLMIX')!;
+      const judged = loudnessUnderTest(mix.loudness, mix.dialogue, spec);
+      const target = judged.targetLufs;
+      const landed = judged.value;
+      const outside = landed !== null && Math.abs(landed - target) > judged.toleranceLu;
+      const corrected = mode !== 'off' && landed !== null && (outside || (gainDb !== 0 && Math.abs(landed - target) > 0.1));
+      if (corrected && passes < MAX_PASSES) {
+        let slope = 1;
+        if (previous && Math.abs(landed - previous.landed) > 1e-6) slope = Math.min(20, Math.max(1, (gainDb - previous.gain) / (landed - previous.landed)));
+        previous = { gain: gainDb, landed };
+        gainDb += (target - landed) * slope;
+        limit = limit || (mix.loudness.truePeakDbtp !== null && mix.loudness.truePeakDbtp + (target - landed) > ceiling);
+        continue;
+      }
+      if (mode !== 'off') {
+        const compliance = checkCompliance(mix.loudness, mix.dialogue, spec);
+        if (!compliance.pass) {
+          throw new DubstageError('processing', `the delivered mix misses ${spec.name}: ${compliance.problems.map((p) => p.message).join('; ')}`, loaded.file);
+        }
+      }
+      if (result.dxOffCentre > MONO_DX_TOLERANCE) {
+        throw new DubstageError('input', `the DX stem is not centred in the stereo mix (L and R differ by ${result.dxOffCentre.toExponential(1)}), so a mono DX stem would not sum back: deliver it stereo (--dx stereo)`, loaded.file);
+      }
+      return await finish({ loaded, options, fmt, elements, staging, result, gainDb, foldGainDb, limit, passes, W, H, fileStart, project, version, judgedOn, warnings, dxMono });
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function chooseGain(result: LoudnessResult, dialogue: DialogueLoudness | null, spec: DeliverySpec, mode: LoudnessMode, ceiling: number): { gainDb: number; limit: boolean; judgedOn: string } {
+  const judged = loudnessUnderTest(result, dialogue, spec);
+  let gainDb = 0;
+  if (judged.value !== null && (mode === 'normalize' || Math.abs(judged.value - judged.targetLufs) > judged.toleranceLu)) gainDb = judged.targetLufs - judged.value;
+  const limit = result.truePeakDbtp !== null && result.truePeakDbtp + gainDb > spec.truePeakMaxDbtp;
+  return { gainDb, limit: limit || (result.truePeakDbtp !== null && gainDb !== 0 && result.truePeakDbtp + gainDb > ceiling), judgedOn: judged.judgedOn };
+}
+
+/** dst (2 channels) = gain · Lo/Ro(src), the BS.775 fold-down of a 5.1 block. */
+function applyFold(matrix: Float64Array, src: Float32Array[], dst: Float32Array[], frames: number, gain: number): void {
+  for (let d = 0; d < 2; d++) {
+    const out = dst[d]!;
+    out.fill(0, 0, frames);
+    for (let s = 0; s < 6; s++) {
+      const m = matrix[d * 6 + s]! * gain;
+      if (m === 0) continue;
+      const x = src[s]!;
+      for (let i = 0; i < frames; i++) out[i] += m * x[i]!;
+    }
+  }
+}
+
+interface PassInput {
+  loaded: LoadedSession;
+  plan: RenderPlan;
+  fmt: DeliveryFormat;
+  elements: ElementPlan[];
+  taps: StemTap[];
+  W: number;
+  H: number;
+  fileStart: number;
+  staging: string;
+  gainDb: number;
+  limit: boolean;
+  ceiling: number;
+  fold: Float64Array | null;
+  foldGainDb: number;
+  foldLimit: boolean;
+  blocks: AsyncGenerator<{ frames: number; planar: Float32Array[] }>;
+  speech: SpeechDetectorFactory | null;
+  progress: (done: number) => void;
+}
+
+interface PassResult {
+  measured: Map<string, { loudness: LoudnessResult; dialogue: DialogueLoudness | null }>;
+  limiter: LimiterStats | null;
+  sumResidual: number;
+  dxOffCentre: number;
+}
+
+/** One render of every element into the staging folder, measured as it is written. */
+async function writePass(p: PassInput): Promise<PassResult> {
+  const { W, fmt, loaded, plan } = p;
+  const sr = plan.sampleRate;
+  const sinks = new Map<string, ElementSink>();
+  const mixRoles = new Set(['FULLMIX', 'FOLDDOWN']);
+  try {
+    for (const [i, e] of p.elements.entries()) {
+      sinks.set(e.role, await ElementSink.open(e, {
+        dir: p.staging,
+        sampleRate: sr,
+        bitDepth: fmt.bitDepth,
+        bext: { description: loaded.session.project, originator: 'dubstage', originatorReference: `dubstage deliver ${e.role}`, timeReference: p.fileStart },
+        ixml: { project: loaded.session.project, timecodeRate: formatFrameRateFraction(loaded.rate), timecodeFlag: loaded.rate.dropFrame ? 'DF' : 'NDF', note: `${e.role} delivered by dubstage` },
+        // distinct seeds: identical dither in every stem would add up coherently in the sum
+        ditherSeed: DEFAULT_DITHER_SEED + 16 * i,
+        headFrames: p.H,
+        speech: p.speech && mixRoles.has(e.role) ? await p.speech(sr) : null,
+      }));
+    }
+    const stemCount = p.taps.length; // DX FX MX BG
+    const wide = W * (1 + stemCount);
+    const gain = 10 ** (p.gainDb / 20);
+    const limiter = p.limit ? new TruePeakLimiter({ sampleRate: sr, channels: wide, detectChannels: W, ceilingDbtp: p.ceiling }) : null;
+    const foldGain = 10 ** (p.foldGainDb / 20);
+    const foldLimiter = p.fold && p.foldLimit ? new TruePeakLimiter({ sampleRate: sr, channels: 2, ceilingDbtp: p.ceiling }) : null;
+    const centre = routeGains(1, 2, 0, new Float64Array(2))[0]!;
+    let cap = 0;
+    let limited: Float32Array[] = [];
+    let me: Float32Array[] = [];
+    let mono: Float32Array[] = [];
+    let folded: Float32Array[] = [];
+    let foldOut: Float32Array[] = [];
+    let sumResidual = 0;
+    let dxOffCentre = 0;
+    const ensure = (frames: number): void => {
+      if (frames <= cap) return;
+      cap = Math.max(frames, 4096);
+      const make = (n: number): Float32Array[] => Array.from({ length: n }, () => new Float32Array(cap));
+      limited = make(wide);
+      me = make(W);
+      mono = make(1);
+      folded = make(2);
+      foldOut = make(2);
+    };
+    const writeFold = async (frames: number): Promise<void> => {
+      const sink = sinks.get('FOLDDOWN')!;
+      if (!foldLimiter) return sink.write(folded, frames);
+      const m = foldLimiter.process(folded, frames, foldOut);
+      await sink.write(foldOut, m);
+    };
+    // after the gain and the linked limiter: split into the elements and write them
+    const emit = async (planar: Float32Array[], frames: number): Promise<void> => {
+      if (frames <= 0) return;
+      ensure(frames);
+      const part = (k: number): Float32Array[] => planar.slice(k * W, (k + 1) * W);
+      const mix = part(0);
+      for (let c = 0; c < W; c++) {
+        const m = mix[c]!;
+        const e = me[c]!;
+        const dx = planar[W + c]!;
+        const fx = planar[2 * W + c]!;
+        const mx = planar[3 * W + c]!;
+        const bg = planar[4 * W + c]!;
+        for (let i = 0; i < frames; i++) {
+          const rest = fx[i]! + mx[i]! + bg[i]!;
+          e[i] = rest;
+          const r = Math.abs(m[i]! - dx[i]! - rest);
+          if (r > sumResidual) sumResidual = r;
+        }
+      }
+      const dxPart = part(1);
+      if (p.elements[0]!.channels === 1 && W === 2) {
+        const l = dxPart[0]!;
+        const r = dxPart[1]!;
+        const out = mono[0]!;
+        for (let i = 0; i < frames; i++) {
+          const d = Math.abs(l[i]! - r[i]!);
+          if (d > dxOffCentre) dxOffCentre = d;
+          out[i] = l[i]! / centre;
+        }
+        await sinks.get('DX')!.write(mono, frames);
+      } else await sinks.get('DX')!.write(dxPart, frames);
+      await sinks.get('FX')!.write(part(2), frames);
+      await sinks.get('MX')!.write(part(3), frames);
+      await sinks.get('BG')!.write(part(4), frames);
+      await sinks.get('ME')!.write(me, frames);
+      await sinks.get('FULLMIX')!.write(mix, frames);
+      if (p.fold) {
+        applyFold(p.fold, mix, folded, frames, foldGain);
+        await writeFold(frames);
+      }
+    };
+    let done = 0;
+    for await (const b of p.blocks) {
+      const planar = b.planar;
+      if (gain !== 1) for (let c = 0; c < wide; c++) {
+        const ch = planar[c]!;
+        for (let i = 0; i < b.frames; i++) ch[i] = ch[i]! * gain;
+      }
+      if (limiter) {
+        ensure(b.frames);
+        const m = limiter.process(planar, b.frames, limited);
+        await emit(limited, m);
+      } else await emit(planar, b.frames);
+      done += b.frames;
+      p.progress(done);
+    }
+    if (limiter) {
+      ensure(limiter.latency);
+      await emit(limited, limiter.flush(limited));
+    }
+    if (foldLimiter) {
+      ensure(foldLimiter.latency);
+      await sinks.get('FOLDDOWN')!.write(foldOut, foldLimiter.flush(foldOut));
+    }
+    const measured = new Map<string, { loudness: LoudnessResult; dialogue: DialogueLoudness | null }>();
+    for (const [role, sink] of sinks) measured.set(role, await sink.close());
+    sinks.clear();
+    return { measured, limiter: limiter?.stats ?? null, sumResidual, dxOffCentre };
+  } catch (error) {
+    await p.blocks.return(undefined);
+    for (const sink of sinks.values()) await sink.abort();
+    throw error;
+  }
+}
+
+function notesName(project: string): string {
+  return `${project}_AudioDelivery_Notes.txt`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+interface FinishInput {
+  loaded: LoadedSession;
+  options: DeliverOptions;
+  fmt: DeliveryFormat;
+  elements: ElementPlan[];
+  staging: string;
+  result: PassResult;
+  gainDb: number;
+  foldGainDb: number | null;
+  limit: boolean;
+  passes: number;
+  W: number;
+  H: number;
+  fileStart: number;
+  project: string;
+  version: number;
+  judgedOn: string;
+  warnings: string[];
+  dxMono: boolean;
+}
+
+/** bext loudness, checksums, notes and manifest; then everything moves from staging into place. */
+async function finish(f: FinishInput): Promise<DeliveryResult> {
+  const { loaded, options, fmt, staging, result } = f;
+  const sr = loaded.session.sampleRate;
+  const spec = options.spec;
+  const tc = (samples: number): string => timeReferenceToTimecode(samples, loaded.rate, sr);
+  const files: ManifestFile[] = [];
+  const delivered: DeliveredElement[] = [];
+  const warnings = [...f.warnings];
+  for (const e of f.elements) {
+    const m = result.measured.get(e.role)!;
+    if (m.loudness.truePeakDbtp === null) warnings.push(`${e.role} is silent`);
+    const list = elementFiles(e);
+    for (const { file, channel } of list) {
+      const path = join(staging, file);
+      await writeBextLoudness(path, {
+        loudnessValue: m.loudness.integratedLufs,
+        loudnessRange: m.loudness.loudnessRangeLu,
+        maxTruePeakLevel: m.loudness.truePeakDbtp,
+        maxMomentaryLoudness: m.loudness.maxMomentaryLufs,
+        maxShortTermLoudness: m.loudness.maxShortTermLufs,
+      });
+      files.push({
+        name: file,
+        role: e.role,
+        ...(channel ? { channel } : {}),
+        channels: e.split ? 1 : e.channels,
+        layout: channel ? [channel] : layoutOf(e.channels),
+        sampleRate: sr,
+        bitDepth: fmt.bitDepth,
+        frames: m.loudness.frames,
+        bytes: (await stat(path)).size,
+        sha256: await sha256(path),
+        integratedLufs: m.loudness.integratedLufs,
+        ...(m.dialogue ? { dialogueLufs: m.dialogue.integratedLufs } : {}),
+        truePeakDbtp: m.loudness.truePeakDbtp,
+        loudnessRangeLu: m.loudness.loudnessRangeLu,
+      });
+    }
+    delivered.push({ role: e.role, name: e.name, files: list.map((x) => join(options.out, x.file)), channels: e.channels, loudness: m.loudness, dialogue: m.dialogue });
+  }
+  const centre = routeGains(1, 2, 0, new Float64Array(2))[0]!;
+  const frames = result.measured.get('FULLMIX')!.loudness.frames;
+  const manifest: Manifest = {
+    format: 'dubstage-delivery/1',
+    project: f.project,
+    version: f.version,
+    spec: { name: spec.name, title: spec.title },
+    sampleRate: sr,
+    bitDepth: fmt.bitDepth,
+    timecode: {
+      rate: formatFrameRateFraction(loaded.rate),
+      dropFrame: loaded.rate.dropFrame,
+      programmeStart: tc(loaded.startSamples),
+      fileStart: tc(f.fileStart),
+      timeReference: f.fileStart,
+    },
+    handlesSeconds: fmt.handlesSeconds,
+    programme: { frames: frames - 2 * f.H, seconds: (frames - 2 * f.H) / sr },
+    templates: { stem: fmt.stemTemplate, mix: fmt.mixTemplate, foldDown: fmt.foldDownTemplate },
+    loudness: {
+      gainDb: round(f.gainDb, 3),
+      limiter: result.limiter !== null,
+      judgedOn: f.judgedOn,
+      note: 'one gain for every file; a true-peak limiter keyed by the full mix, its gain shared by every file, only where the gain pushed peaks over the ceiling',
+    },
+    sum: {
+      mix: 'FULLMIX',
+      stems: ['DX', 'FX', 'MX', 'BG'],
+      gains: f.dxMono ? { DX: [centre, centre] } : {},
+    },
+    files,
+  };
+  const notes = deliveryNotes({ loaded, spec, fmt, manifest, elements: delivered, result: { limiter: result.limiter, sumResidualDbfs: db(result.sumResidual), passes: f.passes, foldDownGainDb: f.foldGainDb }, warnings });
+  const notesFile = notesName(f.project);
+  await writeFile(join(staging, notesFile), notes);
+  await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // move into place (overwrite was checked before rendering; --force replaces)
+  if (!options.overwrite) {
+    for (const name of await readdir(staging)) if (await exists(join(options.out, name))) throw new DubstageError('io', 'already exists (use --force to overwrite)', join(options.out, name));
+  }
+  for (const name of await readdir(staging)) await rename(join(staging, name), join(options.out, name));
+  return {
+    folder: options.out,
+    elements: delivered,
+    manifest,
+    notesFile: join(options.out, notesFile),
+    gainDb: f.gainDb,
+    foldDownGainDb: f.foldGainDb,
+    limiter: result.limiter,
+    sumResidualDbfs: db(result.sumResidual),
+    passes: f.passes,
+    warnings,
+  };
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
