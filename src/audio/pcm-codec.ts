@@ -124,7 +124,9 @@ function decodeS32(src: Uint8Array, frames: number, channels: number, out: Float
 
 /**
  * Encodes planar floats to interleaved PCM. Integer output rounds half up after adding TPDF dither
- * (when given) and clips to the format's range; float output stores the values unchanged.
+ * (when given) and clips to the format's range; float output stores the values unchanged. With
+ * `zeroStaysZero`, exact zeros are not dithered (digital silence stays digital silence: unused
+ * channels and handles of a delivery).
  */
 export function encodePcm(
   src: Float32Array[],
@@ -133,6 +135,7 @@ export function encodePcm(
   format: PcmFormat,
   dst: Uint8Array,
   dither: TpdfDither | null,
+  zeroStaysZero = false,
 ): void {
   const channels = src.length;
   const stride = channels * format.bytesPerSample;
@@ -161,7 +164,7 @@ export function encodePcm(
   for (let i = 0, p = 0; i < frames; i++) {
     for (let c = 0; c < channels; c++, p += bytes) {
       let v = src[c]![srcOffset + i]! * scale;
-      if (dither !== null) v += dither.next();
+      if (dither !== null && !(zeroStaysZero && v === 0)) v += dither.next();
       let q = Math.floor(v + 0.5);
       if (q > max) q = max;
       else if (q < min) q = min;

@@ -27,6 +27,8 @@ export interface WavWriteOptions {
   /** TPDF dither when quantising to integer output (default on). */
   dither?: boolean;
   ditherSeed?: number;
+  /** Dither exact zeros too (default true); false keeps digital silence digital silence. */
+  ditherSilence?: boolean;
   /** Replace an existing file (the CLI's --force). Default false. */
   overwrite?: boolean;
   /** RIFF size above which the file is finalised as RF64 (default 0xFFFFFFFF; lower only for tests). */
@@ -91,6 +93,7 @@ export class WavWriter {
   #factOffset: number | null;
   #frames = 0;
   #dither: TpdfDither | null;
+  readonly #zeroStaysZero: boolean;
   #overwrite: boolean;
   #rf64Threshold: number;
   #closed = false;
@@ -108,6 +111,7 @@ export class WavWriter {
     const frameBytes = format.bytesPerSample * options.channels;
     this.#buffer = Buffer.allocUnsafeSlow(Math.max(frameBytes, BUFFER_BYTES - (BUFFER_BYTES % frameBytes)));
     this.#dither = format.sampleFormat === 'int' && options.dither !== false ? new TpdfDither(options.ditherSeed ?? 0) : null;
+    this.#zeroStaysZero = options.ditherSilence === false;
     this.#overwrite = options.overwrite === true;
     this.#rf64Threshold = options.rf64Threshold ?? U32_MAX;
   }
@@ -205,7 +209,7 @@ export class WavWriter {
     while (done < frames) {
       const room = (this.#buffer.length - this.#buffered) / frameBytes;
       const n = Math.min(room, frames - done);
-      encodePcm(planar, offset + done, n, this.format, this.#buffer.subarray(this.#buffered), this.#dither);
+      encodePcm(planar, offset + done, n, this.format, this.#buffer.subarray(this.#buffered), this.#dither, this.#zeroStaysZero);
       this.#buffered += n * frameBytes;
       done += n;
       if (this.#buffered === this.#buffer.length) await this.#flush();

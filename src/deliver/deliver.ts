@@ -212,6 +212,25 @@ export async function deliverSession(loaded: LoadedSession, options: DeliverOpti
       const landed = judged.value;
       const outside = landed !== null && Math.abs(landed - target) > judged.toleranceLu;
       const corrected = mode !== 'off' && landed !== null && (outside || (gainDb !== 0 && Math.abs(landed - target) > 0.1));
+      // a stem (a mono DX is 3 dB hotter than its share of each mix channel) or the M&E over the ceiling
+      const over = (role: string): boolean => (result.measured.get(role)?.loudness.truePeakDbtp ?? -Infinity) > spec.truePeakMaxDbtp;
+      const stemsOver = mode !== 'off' && !limit && ['DX', 'FX', 'MX', 'BG', 'ME', 'FULLMIX'].some(over);
+      const foldOver = mode !== 'off' && !foldLimit && over('FOLDDOWN');
+      if ((stemsOver || foldOver) && passes < MAX_PASSES) {
+        limit ||= stemsOver;
+        foldLimit ||= foldOver;
+        continue;
+      }
+      const foldResult = result.measured.get('FOLDDOWN');
+      let foldCorrected = false;
+      if (foldResult && foldGainDb !== null && mode !== 'off') {
+        const f = loudnessUnderTest(foldResult.loudness, foldResult.dialogue, spec);
+        if (f.value !== null && (Math.abs(f.value - f.targetLufs) > f.toleranceLu || (foldGainDb !== 0 && Math.abs(f.value - f.targetLufs) > 0.1)) && passes < MAX_PASSES) {
+          foldGainDb += f.targetLufs - f.value;
+          foldCorrected = true;
+        }
+      }
+      if (foldCorrected && !corrected) continue;
       if (corrected && passes < MAX_PASSES) {
         let slope = 1;
         if (previous && Math.abs(landed - previous.landed) > 1e-6) slope = Math.min(20, Math.max(1, (gainDb - previous.gain) / (landed - previous.landed)));
@@ -306,17 +325,21 @@ async function writePass(p: PassInput): Promise<PassResult> {
         speech: p.speech && mixRoles.has(e.role) ? await p.speech(sr) : null,
       }));
     }
-    const stemCount = p.taps.length; // DX FX MX BG
-    const wide = W * (1 + stemCount);
+    // The delivered channels, in element order: FULLMIX, DX (mono or W), FX, MX, BG, ME.
+    const dxChannels = p.elements[0]!.channels;
+    const widths = [W, dxChannels, W, W, W, W];
+    const offsets = widths.map((_, k) => widths.slice(0, k).reduce((a, b) => a + b, 0));
+    const total = offsets[5]! + W;
     const gain = 10 ** (p.gainDb / 20);
-    const limiter = p.limit ? new TruePeakLimiter({ sampleRate: sr, channels: wide, detectChannels: W, ceilingDbtp: p.ceiling }) : null;
-    const foldGain = 10 ** (p.foldGainDb / 20);
+    // keyed by every delivered file, so none passes the ceiling; one gain for all keeps the sum
+    const limiter = p.limit ? new TruePeakLimiter({ sampleRate: sr, channels: total, ceilingDbtp: p.ceiling }) : null;
+    // the fold-down's gain is relative to the mix as rendered, and the mix already carries gainDb
+    const foldGain = 10 ** ((p.foldGainDb - p.gainDb) / 20);
     const foldLimiter = p.fold && p.foldLimit ? new TruePeakLimiter({ sampleRate: sr, channels: 2, ceilingDbtp: p.ceiling }) : null;
     const centre = routeGains(1, 2, 0, new Float64Array(2))[0]!;
     let cap = 0;
+    let files: Float32Array[] = [];
     let limited: Float32Array[] = [];
-    let me: Float32Array[] = [];
-    let mono: Float32Array[] = [];
     let folded: Float32Array[] = [];
     let foldOut: Float32Array[] = [];
     let sumResidual = 0;
@@ -325,78 +348,64 @@ async function writePass(p: PassInput): Promise<PassResult> {
       if (frames <= cap) return;
       cap = Math.max(frames, 4096);
       const make = (n: number): Float32Array[] => Array.from({ length: n }, () => new Float32Array(cap));
-      limited = make(wide);
-      me = make(W);
-      mono = make(1);
+      files = make(total);
+      limited = make(total);
       folded = make(2);
       foldOut = make(2);
     };
-    const writeFold = async (frames: number): Promise<void> => {
-      const sink = sinks.get('FOLDDOWN')!;
-      if (!foldLimiter) return sink.write(folded, frames);
-      const m = foldLimiter.process(folded, frames, foldOut);
-      await sink.write(foldOut, m);
-    };
-    // after the gain and the linked limiter: split into the elements and write them
-    const emit = async (planar: Float32Array[], frames: number): Promise<void> => {
+    const roles = ['FULLMIX', 'DX', 'FX', 'MX', 'BG', 'ME'];
+    const write = async (planar: Float32Array[], frames: number): Promise<void> => {
       if (frames <= 0) return;
-      ensure(frames);
-      const part = (k: number): Float32Array[] => planar.slice(k * W, (k + 1) * W);
-      const mix = part(0);
-      for (let c = 0; c < W; c++) {
-        const m = mix[c]!;
-        const e = me[c]!;
-        const dx = planar[W + c]!;
-        const fx = planar[2 * W + c]!;
-        const mx = planar[3 * W + c]!;
-        const bg = planar[4 * W + c]!;
-        for (let i = 0; i < frames; i++) {
-          const rest = fx[i]! + mx[i]! + bg[i]!;
-          e[i] = rest;
-          const r = Math.abs(m[i]! - dx[i]! - rest);
-          if (r > sumResidual) sumResidual = r;
-        }
-      }
-      const dxPart = part(1);
-      if (p.elements[0]!.channels === 1 && W === 2) {
-        const l = dxPart[0]!;
-        const r = dxPart[1]!;
-        const out = mono[0]!;
-        for (let i = 0; i < frames; i++) {
-          const d = Math.abs(l[i]! - r[i]!);
-          if (d > dxOffCentre) dxOffCentre = d;
-          out[i] = l[i]! / centre;
-        }
-        await sinks.get('DX')!.write(mono, frames);
-      } else await sinks.get('DX')!.write(dxPart, frames);
-      await sinks.get('FX')!.write(part(2), frames);
-      await sinks.get('MX')!.write(part(3), frames);
-      await sinks.get('BG')!.write(part(4), frames);
-      await sinks.get('ME')!.write(me, frames);
-      await sinks.get('FULLMIX')!.write(mix, frames);
+      for (const [k, role] of roles.entries()) await sinks.get(role)!.write(planar.slice(offsets[k]!, offsets[k]! + widths[k]!), frames);
       if (p.fold) {
-        applyFold(p.fold, mix, folded, frames, foldGain);
-        await writeFold(frames);
+        applyFold(p.fold, planar.slice(0, W), folded, frames, foldGain);
+        const sink = sinks.get('FOLDDOWN')!;
+        if (!foldLimiter) await sink.write(folded, frames);
+        else await sink.write(foldOut, foldLimiter.process(folded, frames, foldOut));
       }
     };
     let done = 0;
     for await (const b of p.blocks) {
-      const planar = b.planar;
-      if (gain !== 1) for (let c = 0; c < wide; c++) {
-        const ch = planar[c]!;
-        for (let i = 0; i < b.frames; i++) ch[i] = ch[i]! * gain;
+      const n = b.frames;
+      ensure(n);
+      const src = b.planar; // mix, DX, FX, MX, BG at the mix's width
+      for (let c = 0; c < W; c++) {
+        const mix = files[c]!;
+        const me = files[offsets[5]! + c]!;
+        const m = src[c]!;
+        const dx = src[W + c]!;
+        const fx = src[2 * W + c]!;
+        const mx = src[3 * W + c]!;
+        const bg = src[4 * W + c]!;
+        for (let k = 2; k <= 4; k++) files[offsets[k]! + c]!.set(src[(k) * W + c]!.subarray(0, n));
+        for (let i = 0; i < n; i++) {
+          const rest = fx[i]! + mx[i]! + bg[i]!;
+          const r = Math.abs(m[i]! - dx[i]! - rest);
+          if (r > sumResidual) sumResidual = r;
+          mix[i] = m[i]!;
+          me[i] = rest;
+        }
+        if (dxChannels === W) files[offsets[1]! + c]!.set(dx.subarray(0, n));
       }
-      if (limiter) {
-        ensure(b.frames);
-        const m = limiter.process(planar, b.frames, limited);
-        await emit(limited, m);
-      } else await emit(planar, b.frames);
-      done += b.frames;
+      if (dxChannels !== W) {
+        const l = src[W]!;
+        const r = src[W + 1]!;
+        const out = files[offsets[1]!]!;
+        for (let i = 0; i < n; i++) {
+          const d = Math.abs(l[i]! - r[i]!);
+          if (d > dxOffCentre) dxOffCentre = d;
+          out[i] = l[i]! / centre;
+        }
+      }
+      if (gain !== 1) for (const ch of files) for (let i = 0; i < n; i++) ch[i] = ch[i]! * gain;
+      if (limiter) await write(limited, limiter.process(files, n, limited));
+      else await write(files, n);
+      done += n;
       p.progress(done);
     }
     if (limiter) {
       ensure(limiter.latency);
-      await emit(limited, limiter.flush(limited));
+      await write(limited, limiter.flush(limited));
     }
     if (foldLimiter) {
       ensure(foldLimiter.latency);
@@ -405,7 +414,7 @@ async function writePass(p: PassInput): Promise<PassResult> {
     const measured = new Map<string, { loudness: LoudnessResult; dialogue: DialogueLoudness | null }>();
     for (const [role, sink] of sinks) measured.set(role, await sink.close());
     sinks.clear();
-    return { measured, limiter: limiter?.stats ?? null, sumResidual, dxOffCentre };
+    return { measured, limiter: limiter?.stats ?? null, sumResidual: sumResidual * gain, dxOffCentre };
   } catch (error) {
     await p.blocks.return(undefined);
     for (const sink of sinks.values()) await sink.abort();

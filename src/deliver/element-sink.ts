@@ -81,6 +81,8 @@ export class ElementSink {
             },
             ixml: setup.ixml,
             ditherSeed: setup.ditherSeed + writers.length,
+            // unused channels and the handles stay digital silence
+            ditherSilence: false,
             overwrite: true,
           }),
         );

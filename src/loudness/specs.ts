@@ -80,6 +80,8 @@ export const BUILTIN_SPECS: readonly DeliverySpec[] = Object.freeze([
     lraMinLu: 4,
     lraMaxLu: 18,
     fallback: { speechPercentBelow: 15, targetLufs: -24, toleranceLu: 2 },
+    // Netflix asset naming: multichannel elements as discrete mono files .L .R .C .LFE .Ls .Rs
+    delivery: { multichannel: 'mono-files' },
     source: 'Netflix Sound Mix Specifications v1.4: -27 LKFS +-2 dialogue-gated, -2 dBTP, programme LRA 4-18 LU; < 15 % dialogue: -24 LKFS +-2 full programme',
   },
   {
@@ -181,7 +183,49 @@ export function validateSpec(value: unknown, where: string): DeliverySpec {
     for (const key of fields) if (typeof f[key] !== 'number') fail(`${where}.fallback.${key}`, 'must be a number');
     spec.fallback = { speechPercentBelow: f.speechPercentBelow as number, targetLufs: f.targetLufs as number, toleranceLu: f.toleranceLu as number };
   }
+  if (v.delivery !== undefined) spec.delivery = validateDeliveryFormat(v.delivery, `${where}.delivery`);
   return spec;
+}
+
+function validateDeliveryFormat(value: unknown, where: string): Partial<DeliverySpecFormat> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(where, 'must be an object');
+  const v = value as Record<string, unknown>;
+  const out: Partial<DeliverySpecFormat> = {};
+  for (const key of Object.keys(v)) {
+    const x = v[key];
+    const bad = (what: string): never => fail(`${where}.${key}`, what);
+    switch (key) {
+      case 'sampleRate':
+        if (typeof x !== 'number' || !Number.isInteger(x) || x < 8000 || x > 384000) bad('must be a sample rate in Hz');
+        out.sampleRate = x as number;
+        break;
+      case 'bitDepth':
+        if (x !== 16 && x !== 24 && x !== 32) bad('must be 16, 24 or 32');
+        out.bitDepth = x as 16 | 24 | 32;
+        break;
+      case 'handlesSeconds':
+        if (typeof x !== 'number' || !(x >= 0 && x <= 60)) bad('must be 0-60 seconds');
+        out.handlesSeconds = x as number;
+        break;
+      case 'dxChannels':
+        if (x !== 'mono' && x !== 'stereo') bad('must be "mono" or "stereo"');
+        out.dxChannels = x as 'mono' | 'stereo';
+        break;
+      case 'multichannel':
+        if (x !== 'interleaved' && x !== 'mono-files') bad('must be "interleaved" or "mono-files"');
+        out.multichannel = x as 'interleaved' | 'mono-files';
+        break;
+      case 'stemTemplate':
+      case 'mixTemplate':
+      case 'foldDownTemplate':
+        if (typeof x !== 'string' || x === '' || /[\\/]/.test(x)) bad('must be a file-name template such as {project}_{stem}_STEM_{rate}{bits}_{version}');
+        out[key] = x as string;
+        break;
+      default:
+        bad('unknown key (sampleRate, bitDepth, handlesSeconds, dxChannels, multichannel, stemTemplate, mixTemplate, foldDownTemplate)');
+    }
+  }
+  return out;
 }
 
 /** Reads user specs from a YAML or JSON file: a list of specs, or `{ specs: [...] }`. */

@@ -71,6 +71,8 @@ export function routeGainsXY(S: number, D: number, x: number, y: number, out: Fl
       out[4] = rear * Math.cos(th);
       out[5] = rear * Math.sin(th);
     } else out[0] = 1;
+    // cos(π/2) is 6e-17, not 0: a hard pan (or the centre of a 5.1 pan) leaves the other speakers silent
+    for (let k = 0; k < D; k++) if (Math.abs(out[k]!) < 1e-12) out[k] = 0;
     return out;
   }
   if (S === 2) {
