@@ -4,26 +4,16 @@
  *
  *   npm run demo
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { runCli } from '../src/cli/main.js';
+import { buildExampleSession, listMedia, MIX_SUMMARY } from './example-session.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const scene = join(root, 'examples', 'scene12');
 const out = join(root, 'demo-out');
-
-async function listMedia(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const files: string[] = [];
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) files.push(...(await listMedia(full)));
-    else if (/\.(wav|flac|mp3|mov|mp4|m4a|aif|aiff)$/i.test(e.name)) files.push(full);
-  }
-  return files;
-}
 
 async function step(title: string, args: string[]): Promise<void> {
   process.stdout.write(`${title ? `\n## ${title}\n` : ''}$ dubstage ${args.map((a) => (a.startsWith('/') ? relative(root, a) : a)).join(' ')}\n`);
@@ -34,6 +24,7 @@ async function step(title: string, args: string[]): Promise<void> {
   }
 }
 
+const devNull = new Writable({ write: (_chunk, _enc, done) => done() });
 process.chdir(root);
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
@@ -95,49 +86,31 @@ if (guide) {
   await step('', ['loudness', join('demo-out', 'SC12_GUIDE_NETFLIX.wav'), '--spec', 'netflix']);
 }
 
-// The session: post template, media placed by timecode, checked.
+// The session: post template, media placed by timecode, the mix written into the YAML.
 const sessionFile = join('demo-out', 'ShortFilm.yaml');
-await step('A post-production session from the post template', ['session', 'init', sessionFile, '--template', 'post', '--force']);
-const place = async (file: string | undefined, track: string, at?: string): Promise<void> => {
-  if (file) await step('', ['session', 'add', sessionFile, file, '--track', track, ...(at ? ['--at', at] : [])]);
-};
-process.stdout.write('\n## Place the media: timestamped takes at their own timecode, the rest where they belong in the cut\n');
-await place(media.find((f) => f.includes('SC12_T03_BOOM')), 'DX_BOOM', '01:00:00:00');
-await place(media.find((f) => f.includes('SC12_T03_LAV1')), 'DX_LAV1', '01:00:00:00');
-await place(media.find((f) => f.includes('/adr/')), 'DX_ADR');
-await place(media.find((f) => f.includes('DOOR_CLOSE')), 'FX_SPOT', '01:00:05:12');
-await place(media.find((f) => f.includes('FOOTSTEPS')), 'FOLEY_FS', '01:00:00:12');
-await place(media.find((f) => f.includes('/bg/')), 'BG_A', '01:00:00:00');
-await place(media.find((f) => f.includes('/music/')), 'MX_SCORE', '01:00:02:00');
-
-// The mix, as a re-recording mixer would write it into the session file (it is plain YAML).
-const doc = parseDocument(await readFile(sessionFile, 'utf8'));
-const MIX: Record<string, unknown> = {
-  DX_BOOM: { inserts: [{ type: 'eq', name: 'dialog-eq', params: { bands: [{ type: 'highPass', freqHz: 80, slopeDbPerOct: 24 }, { type: 'bell', freqHz: 3000, gainDb: 2, q: 1 }] } }] },
-  DX_LAV1: { faderDb: -6, inserts: [{ type: 'de-esser', params: { frequencyHz: 6500, thresholdDb: -30 } }] },
-  MX_SCORE: { automation: [{ target: 'fader', points: [{ at: '01:00:02:00', value: -20 }, { at: '01:00:04:00', value: 0, curve: 's-curve' }] }] },
-};
-const BUS_MIX: Record<string, unknown> = {
-  DX: { inserts: [{ type: 'compressor', params: { thresholdDb: -24, ratio: 3, kneeDb: 6, attackMs: 5, releaseMs: 80 } }] },
-  MX: { inserts: [{ type: 'ducker', params: { sidechain: 'DX', depthDb: 8, band: 'speech', releaseMs: 400 } }] },
-  'STEM MSTR': { inserts: [{ type: 'limiter', params: { ceilingDbtp: -2 } }] },
-};
-for (const [list, mix] of [['tracks', MIX], ['buses', BUS_MIX]] as const) {
-  const items = (doc.get(list) as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] }).items;
-  for (const item of items) {
-    const settings = mix[String(item.get('name'))] as Record<string, unknown> | undefined;
-    for (const [k, v] of Object.entries(settings ?? {})) item.set(k, doc.createNode(v));
-  }
-}
-await writeFile(sessionFile, doc.toString());
-process.stdout.write(
-  '\n## The mix, written into the session file: dialogue EQ, de-esser and bus compressor, the score ducked 8 dB\n' +
-    '## in the speech band under the DX bus, a fader ramp on the score, a -2 dBTP limiter on STEM MSTR\n',
-);
+await buildExampleSession(step, scene, sessionFile, root);
+process.stdout.write(`\n## The mix, written into the session file: ${MIX_SUMMARY}\n`);
 await step('The session validates, media and all', ['session', 'check', sessionFile]);
 const mixFile = join('demo-out', 'ShortFilm_MIX.wav');
 await step('Render the print bus (clips, fades, 5 ms edit crossfades, inserts, ducking, automation) to a timestamped BWF', ['render', sessionFile, '--out', mixFile, '--force']);
 for (const stem of ['DX', 'MX']) await step('', ['render', sessionFile, '--bus', stem, '--out', join('demo-out', `ShortFilm_${stem}.wav`), '--force']);
 await step('The rendered mix: 01:00:00:00 start, and its loudness', ['info', mixFile, join('demo-out', 'ShortFilm_DX.wav')]);
 await step('', ['loudness', mixFile, '--spec', 'ebu-r128']);
-process.stdout.write('\nDone: outputs in demo-out/\n');
+
+const delivery = join('demo-out', 'delivery', 'ShortFilm_EBU_v01');
+await step('Deliver to EBU R 128: DX FX MX BG stems, M&E and full mix in one pass, loudness-corrected, summing to the mix, then QC', [
+  'deliver', sessionFile, '--spec', 'ebu-r128', '--out', delivery, '--force',
+]);
+const delivery51 = join('demo-out', 'delivery', 'ShortFilm_NF51_v01');
+const session51 = join('demo-out', 'ShortFilm51', 'ShortFilm.yaml');
+process.stdout.write('\n## The same scene mixed to a 5.1 print bus (dialogue in the centre), delivered to Netflix: six mono files per element, a Lo/Ro fold-down\n');
+await buildExampleSession(async (_title, args) => {
+  const code = await runCli(args, { stdout: devNull, stderr: process.stderr });
+  if (code !== 0) process.exit(code);
+}, scene, session51, root, { format: '5.1' });
+await step('', ['deliver', session51, '--spec', 'netflix', '--out', delivery51, '--force']);
+await step('QC of the delivery folder: format, timecode and length, loudness, true peak, clipping, silence, DC, phase, 5.1 order, stem-sum null test, naming', [
+  'qc', delivery, '--spec', 'ebu-r128', '--html', join('demo-out', 'delivery', 'ShortFilm_EBU_v01_QC.html'), '--force',
+]);
+await step('', ['qc', delivery51, '--html', join('demo-out', 'delivery', 'ShortFilm_NF51_v01_QC.html'), '--force']);
+process.stdout.write('\nDone: outputs in demo-out/ (the delivery folders and their QC reports in demo-out/delivery/)\n');

@@ -12,3 +12,5 @@ export { DubstageError, MediaFormatError, UsageError, type ErrorKind } from './e
 export * from './loudness/index.js';
 export * from './render/index.js';
 export * from './session/index.js';
+export * from './deliver/index.js';
+export * from './qc/index.js';

@@ -2,15 +2,17 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { formatHelp, GLOBAL_OPTIONS, type CommandSpec } from './command.js';
 import { convertCommand } from './commands/convert.js';
+import { deliverCommand } from './commands/deliver.js';
 import { infoCommand } from './commands/info.js';
 import { loudnessCommand } from './commands/loudness.js';
 import { normalizeCommand } from './commands/normalize.js';
+import { qcCommand } from './commands/qc.js';
 import { renderCommand } from './commands/render.js';
 import { sessionCommand } from './commands/session.js';
 import { createContext, describeError, EXIT, exitCodeFor, type CliIo } from './context.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand];
+const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand, deliverCommand, qcCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -23,7 +23,12 @@ function niceStep(span: number, target: number): number {
   return 10 * pow;
 }
 
-function drawing(report: LoudnessReport, series: LoudnessSeriesPoint[], spec: DeliverySpec | undefined): Shape[] {
+/** What a plot needs of a measurement (a LoudnessReport has all of it). */
+export type PlotSummary = Pick<LoudnessReport, 'file' | 'durationSeconds' | 'integratedLufs' | 'loudnessRangeLu' | 'truePeakDbtp'>;
+/** What a plot needs of a spec: the target band. */
+export type PlotTarget = Pick<DeliverySpec, 'name' | 'targetLufs' | 'toleranceLu'>;
+
+function drawing(report: PlotSummary, series: LoudnessSeriesPoint[], spec: PlotTarget | undefined, titleText?: string): Shape[] {
   const duration = Math.max(report.durationSeconds, 0.1);
   const values = series.flatMap((p) => [p.momentaryLufs, p.shortTermLufs]).filter((v): v is number => v !== null && v > -100);
   let low = Math.min(-50, ...values.map((v) => Math.floor(v / 5) * 5 - 5));
@@ -68,7 +73,7 @@ function drawing(report: LoudnessReport, series: LoudnessSeriesPoint[], spec: De
     shapes.push({ kind: 'line', points: [[M.left, py(report.integratedLufs)], [W - M.right, py(report.integratedLufs)]], stroke: '#ef6c00', width: 1.5, dash: true });
   }
   const f = (v: number | null, unit: string): string => (v === null ? '-' : `${v.toFixed(1)} ${unit}`);
-  const title = `${report.file.split('/').pop()}  I ${f(report.integratedLufs, 'LUFS')}  LRA ${f(report.loudnessRangeLu, 'LU')}  TP ${f(report.truePeakDbtp, 'dBTP')}${
+  const title = titleText ?? `${report.file.split('/').pop()}  I ${f(report.integratedLufs, 'LUFS')}  LRA ${f(report.loudnessRangeLu, 'LU')}  TP ${f(report.truePeakDbtp, 'dBTP')}${
     spec ? `  spec ${spec.name} ${spec.targetLufs}+-${spec.toleranceLu}` : ''
   }`;
   shapes.push({ kind: 'text', x: M.left, y: 20, text: title, fill: '#111111', anchor: 'start', size: 14 });
@@ -79,7 +84,7 @@ function drawing(report: LoudnessReport, series: LoudnessSeriesPoint[], spec: De
 
 const escapeXml = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function toSvg(shapes: Shape[]): string {
+function toSvg(shapes: Shape[], inline = false): string {
   const body = shapes.map((s) => {
     switch (s.kind) {
       case 'rect':
@@ -90,6 +95,8 @@ function toSvg(shapes: Shape[]): string {
         return `<text x="${s.x.toFixed(1)}" y="${s.y.toFixed(1)}" fill="${s.fill}" font-size="${s.size}" font-family="sans-serif" text-anchor="${s.anchor}">${escapeXml(s.text)}</text>`;
     }
   });
+  // Inside HTML the namespace is implied: no XML declaration and no xmlns (which would be a URL).
+  if (inline) return `<svg class="loudness-plot" viewBox="0 0 ${W} ${H}" width="100%" role="img">\n${body.join('\n')}\n</svg>\n`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">\n${body.join('\n')}\n</svg>\n`;
 }
 
@@ -214,9 +221,17 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
 }
 
 /** Momentary and short-term loudness over time, the integrated level and the spec's target band. */
-export function renderLoudnessPlot(report: LoudnessReport, series: LoudnessSeriesPoint[], spec: DeliverySpec | undefined, format: 'svg' | 'png'): string | Buffer {
+export function renderLoudnessPlot(report: PlotSummary, series: LoudnessSeriesPoint[], spec: PlotTarget | undefined, format: 'svg' | 'png'): string | Buffer {
   const shapes = drawing(report, series, spec);
   if (format === 'svg') return toSvg(shapes);
   const raster = toRaster(shapes);
   return encodePng(raster.width, raster.height, raster.pixels);
+}
+
+/**
+ * The same plot as an `<svg>` element for embedding in an HTML page (no XML declaration, no
+ * namespace URL, scales to the page width). `title` replaces the default title line.
+ */
+export function renderLoudnessSvgElement(report: PlotSummary, series: LoudnessSeriesPoint[], spec: PlotTarget | undefined, title?: string): string {
+  return toSvg(drawing(report, series, spec, title), true);
 }

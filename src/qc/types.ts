@@ -76,6 +76,18 @@ export interface QcFile {
   loudness: QcFileLoudness;
   /** Short-term loudness every second, for the plot (null = below the meter's floor). */
   series: { t: number; shortTermLufs: number | null; momentaryLufs: number | null }[];
+  /** Per-channel mean (DC offset), linear (full scale = 1). */
+  dcOffset?: number[];
+  /**
+   * 2-channel elements: Pearson correlation of L and R, and the loudness lost in a mono fold-down
+   * (LU; null when the fold-down cancels to silence or nothing is measurable). null otherwise.
+   */
+  stereo?: { correlation: number | null; monoLossLu: number | null } | null;
+  /**
+   * 6-channel elements: LFE energy above its band relative to its total (dB, null for a silent LFE)
+   * and the share of speech in L, C and R (percent; null where not looked for). null otherwise.
+   */
+  surround?: { lfeAboveBandDb: number | null; speechPercent: { L: number; C: number; R: number } | null } | null;
 }
 
 export interface QcReport {
