@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { loadSpecFile, resolveSpec, type DeliverySpec } from '../loudness/specs.js';
 
 /** Option-value parsers shared by the commands; each failure is a one-line usage error. */
 
@@ -34,4 +35,10 @@ export function parseBitsOption(value: unknown): { bitDepth: 16 | 24 | 32; sampl
     default:
       throw new UsageError(`--bits must be 16, 24 or 32f, got "${String(value)}"`);
   }
+}
+
+/** The spec named by --spec (a built-in, one from --spec-file, or a spec file), or undefined. */
+export async function specOption(values: Record<string, unknown>): Promise<DeliverySpec | undefined> {
+  const userSpecs = typeof values['spec-file'] === 'string' ? await loadSpecFile(values['spec-file']) : [];
+  return typeof values.spec === 'string' ? resolveSpec(values.spec, userSpecs) : undefined;
 }

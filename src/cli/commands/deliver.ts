@@ -1,12 +1,11 @@
 import { deliverSession, type LoudnessMode } from '../../deliver/deliver.js';
 import { UsageError } from '../../errors.js';
-import { loadSpecFile, resolveSpec } from '../../loudness/specs.js';
 import { runQc } from '../../qc/qc.js';
 import { loadSession } from '../../session/load.js';
 import type { DeliveryFormat } from '../../qc/package.js';
 import type { CommandSpec } from '../command.js';
 import { EXIT, type CliContext } from '../context.js';
-import { parseNumberOption } from '../options.js';
+import { parseNumberOption, specOption } from '../options.js';
 import { ProgressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 
@@ -56,8 +55,7 @@ export const deliverCommand: CommandSpec = {
     const mode = values.loudness ?? 'auto';
     if (mode !== 'auto' && mode !== 'normalize' && mode !== 'off') throw new UsageError(`--loudness must be auto, normalize or off, got "${String(mode)}"`);
     if (values.dx !== undefined && values.dx !== 'mono' && values.dx !== 'stereo') throw new UsageError(`--dx must be mono or stereo, got "${String(values.dx)}"`);
-    const userSpecs = typeof values['spec-file'] === 'string' ? await loadSpecFile(values['spec-file']) : [];
-    const spec = await resolveSpec(values.spec, userSpecs);
+    const spec = (await specOption(values))!;
     const format: Partial<DeliveryFormat> = {
       ...(values.dx !== undefined ? { dxChannels: values.dx as 'mono' | 'stereo' } : {}),
       ...(values.split === true ? { multichannel: 'mono-files' as const } : {}),

@@ -2,10 +2,10 @@ import { basename, extname } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { analyzeLoudnessFile, type LoudnessReport } from '../../loudness/analyze.js';
 import { renderLoudnessPlot } from '../../loudness/plot.js';
-import { loadSpecFile, resolveSpec, type DeliverySpec } from '../../loudness/specs.js';
 import type { LoudnessSeriesPoint } from '../../loudness/types.js';
 import { writeFileAtomic } from '../../atomic-write.js';
 import type { CommandSpec } from '../command.js';
+import { specOption } from '../options.js';
 import { batchExitCode, describeError, type CliContext } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -69,8 +69,7 @@ export const loudnessCommand: CommandSpec = {
   ],
   minPositionals: 1,
   async run(ctx: CliContext, positionals: string[], values: Record<string, unknown>): Promise<number> {
-    const userSpecs = typeof values['spec-file'] === 'string' ? await loadSpecFile(values['spec-file']) : [];
-    const spec: DeliverySpec | undefined = typeof values.spec === 'string' ? await resolveSpec(values.spec, userSpecs) : undefined;
+    const spec = await specOption(values);
     const many = positionals.length > 1;
     const seriesPath = typeof values.series === 'string' ? values.series : null;
     const plotPath = typeof values.plot === 'string' ? values.plot : null;

@@ -1,11 +1,11 @@
 import { access } from 'node:fs/promises';
 import { writeFileAtomic } from '../../atomic-write.js';
 import { DubstageError, UsageError } from '../../errors.js';
-import { loadSpecFile, resolveSpec, type DeliverySpec } from '../../loudness/specs.js';
 import { runQc } from '../../qc/qc.js';
 import { renderQcHtml } from '../../qc/report-html.js';
 import type { QcReport } from '../../qc/types.js';
 import type { CommandSpec } from '../command.js';
+import { specOption } from '../options.js';
 import { EXIT, type CliContext } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import { renderTable } from '../table.js';
@@ -57,8 +57,7 @@ export const qcCommand: CommandSpec = {
   ],
   minPositionals: 1,
   async run(ctx: CliContext, positionals: string[], values: Record<string, unknown>): Promise<number> {
-    const userSpecs = typeof values['spec-file'] === 'string' ? await loadSpecFile(values['spec-file']) : [];
-    const spec: DeliverySpec | undefined = typeof values.spec === 'string' ? await resolveSpec(values.spec, userSpecs) : undefined;
+    const spec = await specOption(values);
     const htmlPath = typeof values.html === 'string' ? values.html : null;
     const force = values.force === true;
     if (htmlPath !== null) {
