@@ -39,13 +39,23 @@ export class TruePeakLimiter {
   readonly #detectDelay: number; // interpolator centre, input samples
   readonly #lookahead: number;
   readonly #release: number;
-  // per channel ring of the last (history + 1) input samples, for the interpolator
+  // per channel ring of the last n = history + 1 input samples, for the interpolator, stored twice
+  // (slot i and i + n) so the taps read a contiguous run without a modulo per tap
   readonly #fir: Float64Array[];
   #firPos = 0;
+  // Below this input level no interpolated peak can reach the ceiling (|y| <= Σ|taps| · max|x|):
+  // steps whose whole interpolator window is quieter skip the detection (same result, far cheaper).
+  readonly #quiet: number;
+  #lastLoud = -Infinity;
   // audio delay line (latency samples) per channel, and the gain pipeline
   readonly #delay: Float32Array[];
   #delayPos = 0;
-  readonly #need: Float64Array; // ring: required gain, last `lookahead` values (for the hold)
+  // the hold: sliding minimum of the required gain over the last `lookahead` steps, as a monotonic
+  // deque (step numbers and values, ring of `lookahead` slots): O(1) per step instead of O(lookahead)
+  readonly #holdStep: Float64Array;
+  readonly #holdValue: Float64Array;
+  #holdHead = 0;
+  #holdSize = 0;
   readonly #box: Float64Array; // ring: released gain, last `lookahead` values (for the boxcar)
   #boxSum: number;
   #boxBelowUnity = 0;
@@ -66,25 +76,29 @@ export class TruePeakLimiter {
     this.#lookahead = Math.max(1, Math.round(((options.lookaheadMs ?? 1.5) * options.sampleRate) / 1000));
     this.#release = Math.exp(-1 / (((options.releaseMs ?? 50) * options.sampleRate) / 1000));
     this.latency = this.#detectDelay + this.#lookahead - 1;
-    this.#fir = Array.from({ length: this.#detectChannels }, () => new Float64Array(this.#history + 1));
+    this.#fir = Array.from({ length: this.#detectChannels }, () => new Float64Array(2 * (this.#history + 1)));
+    const gainBound = this.#phases.reduce((g, taps) => Math.max(g, taps.reduce((a, t) => a + Math.abs(t), 0)), 1);
+    this.#quiet = (this.#ceiling / gainBound) * (1 - 1e-9);
     this.#delay = Array.from({ length: this.#channels }, () => new Float32Array(this.latency + 1));
-    this.#need = new Float64Array(this.#lookahead).fill(1);
+    this.#holdStep = new Float64Array(this.#lookahead);
+    this.#holdValue = new Float64Array(this.#lookahead);
     this.#box = new Float64Array(this.#lookahead).fill(1);
     this.#boxSum = this.#lookahead;
   }
 
   /** Peak magnitude (sample and inter-sample) around the sample `detectDelay` frames ago. */
-  #detect(): number {
+  #detect(written: number): number {
     let peak = 0;
-    const h = this.#history;
-    const n = h + 1;
+    const n = this.#history + 1;
+    // the newest sample is at `written + n`; t samples earlier at `newest - t`
+    const newest = written + n;
     for (let c = 0; c < this.#detectChannels; c++) {
       const ring = this.#fir[c]!;
-      const centre = ring[(this.#firPos - 1 - this.#detectDelay + 2 * n) % n]!;
+      const centre = ring[newest - this.#detectDelay]!;
       if (Math.abs(centre) > peak) peak = Math.abs(centre);
       for (const taps of this.#phases) {
         let y = 0;
-        for (let t = 0; t < taps.length; t++) y += taps[t]! * ring[(this.#firPos - 1 - t + n) % n]!;
+        for (let t = 0; t < taps.length; t++) y += taps[t]! * ring[newest - t]!;
         if (Math.abs(y) > peak) peak = Math.abs(y);
       }
     }
@@ -94,15 +108,32 @@ export class TruePeakLimiter {
   #step(input: Float32Array[] | null, i: number, output: Float32Array[], o: number, key?: Float32Array[]): void {
     const n = this.#history + 1;
     const det = key ?? input;
-    for (let c = 0; c < this.#detectChannels; c++) this.#fir[c]![this.#firPos] = det ? det[c]![i]! : 0;
-    this.#firPos = (this.#firPos + 1) % n;
-    const peak = this.#detect();
+    const w = this.#firPos;
+    let loudest = 0;
+    for (let c = 0; c < this.#detectChannels; c++) {
+      const v = det ? det[c]![i]! : 0;
+      this.#fir[c]![w] = v;
+      this.#fir[c]![w + n] = v;
+      const a = Math.abs(v);
+      if (a > loudest) loudest = a;
+    }
+    this.#firPos = (w + 1) % n;
+    if (loudest >= this.#quiet) this.#lastLoud = this.#pos;
+    const peak = this.#pos - this.#lastLoud < n ? this.#detect(w) : 0;
     const need = peak > this.#ceiling ? this.#ceiling / peak : 1;
-    // hold: minimum of the needed gain over the look-ahead window
+    // hold: minimum of the needed gain over the look-ahead window (steps pos − L + 1 .. pos)
     const L = this.#lookahead;
-    this.#need[this.#pos % L] = need;
-    let hold = 1;
-    for (let k = 0; k < L; k++) if (this.#need[k]! < hold) hold = this.#need[k]!;
+    const step = this.#pos;
+    while (this.#holdSize > 0 && this.#holdValue[(this.#holdHead + this.#holdSize - 1) % L]! >= need) this.#holdSize--;
+    if (this.#holdSize > 0 && this.#holdStep[this.#holdHead]! <= step - L) {
+      this.#holdHead = (this.#holdHead + 1) % L;
+      this.#holdSize--;
+    }
+    const back = (this.#holdHead + this.#holdSize) % L;
+    this.#holdStep[back] = step;
+    this.#holdValue[back] = need;
+    this.#holdSize++;
+    const hold = this.#holdValue[this.#holdHead]!;
     // instant attack to the held value, exponential release back towards it
     this.#released = hold < this.#released ? hold : hold + (this.#released - hold) * this.#release;
     // back within 0.001 dB of unity: end the release, so untouched passages stay bit-exact
