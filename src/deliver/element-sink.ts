@@ -7,6 +7,7 @@ import type { SpeechDetectorLike } from '../loudness/analyze.js';
 import { dialogueLoudness, dialogueMix } from '../loudness/dialogue.js';
 import type { DialogueLoudness } from '../loudness/compliance.js';
 import { LoudnessMeter } from '../loudness/meter.js';
+import { SoundSpan } from '../loudness/sound-span.js';
 import type { LoudnessResult } from '../loudness/types.js';
 import { CHANNEL_SUFFIXES } from '../qc/package.js';
 import type { PackageRole } from '../qc/types.js';
@@ -53,6 +54,7 @@ export class ElementSink {
   readonly #meter: LoudnessMeter;
   readonly #speech: SpeechDetectorLike | null;
   #mono: Float32Array = new Float32Array(0);
+  readonly #span = new SoundSpan();
 
   private constructor(plan: ElementPlan, writers: WavWriter[], meter: LoudnessMeter, speech: SpeechDetectorLike | null) {
     this.plan = plan;
@@ -103,6 +105,7 @@ export class ElementSink {
   async write(planar: Float32Array[], frames: number): Promise<void> {
     if (frames <= 0) return;
     this.#meter.process(planar, frames);
+    this.#span.process(planar, frames);
     if (this.#speech) {
       if (this.#mono.length < frames) this.#mono = new Float32Array(frames);
       dialogueMix(planar, this.layout, frames, this.#mono);
@@ -116,6 +119,9 @@ export class ElementSink {
   async close(): Promise<{ loudness: LoudnessResult; dialogue: DialogueLoudness | null }> {
     for (const w of this.#writers) await w.close();
     const loudness = this.#meter.finish();
+    // the range of the programme, not of its silent handles (see LoudnessMeter.loudnessRangeWithin)
+    const span = this.#span.span;
+    if (span) loudness.loudnessRangeLu = this.#meter.loudnessRangeWithin(span.from, span.to);
     const dialogue = this.#speech ? dialogueLoudness(this.#meter.blockPowers, await this.#speech.finish(), loudness.durationSeconds) : null;
     return { loudness, dialogue };
   }

@@ -13,3 +13,4 @@ export { normalizeFile, targetSpec, type NormalizeOptions, type NormalizeReport 
 export { normalizeFiles, type BatchOutcome } from './normalize-batch.js';
 export { renderLoudnessPlot } from './plot.js';
 export { BUILTIN_SPECS, loadSpecFile, resolveSpec, validateSpec, type DeliverySpec } from './specs.js';
+export { SoundSpan } from './sound-span.js';

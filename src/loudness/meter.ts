@@ -52,6 +52,8 @@ export class LoudnessMeter {
   #maxShortTerm = -Infinity;
   readonly #blockPowers = new GrowableFloat64Array();
   readonly #shortTerm = new GrowableFloat64Array();
+  /** First frame of each short-term window (for {@link LoudnessMeter.loudnessRangeWithin}). */
+  readonly #shortTermStart = new GrowableFloat64Array();
   #finished: LoudnessResult | null = null;
 
   constructor(options: LoudnessMeterOptions) {
@@ -123,6 +125,7 @@ export class LoudnessMeter {
       if (done >= SHORT_TERM_SUBS) {
         shortTerm = powerToLufs(this.#windowPower(SHORT_TERM_SUBS));
         this.#shortTerm.push(shortTerm);
+        this.#shortTermStart.push(this.#subBoundary(done - SHORT_TERM_SUBS));
         if (shortTerm > this.#maxShortTerm) this.#maxShortTerm = shortTerm;
       }
       this.#onSeries?.({
@@ -146,6 +149,20 @@ export class LoudnessMeter {
   }
 
   /** Mean power of the 400 ms gating blocks (one per 100 ms), for dialogue gating and diagnostics. */
+  /**
+   * Loudness range (EBU Tech 3342) over the short-term windows lying wholly inside frames
+   * [from, to): a delivered file measured without its silent head and tail handles, whose
+   * part-silent windows would otherwise widen the range.
+   */
+  loudnessRangeWithin(from: number, to: number): number | null {
+    const values = this.#shortTerm.view();
+    const starts = this.#shortTermStart.view();
+    const span = this.#subBoundary(SHORT_TERM_SUBS) - this.#subBoundary(0);
+    const inside: number[] = [];
+    for (let k = 0; k < values.length; k++) if (starts[k]! >= from && starts[k]! + span <= to) inside.push(values[k]!);
+    return loudnessRange(Float64Array.from(inside));
+  }
+
   get blockPowers(): Float64Array {
     return this.#blockPowers.view();
   }

@@ -3,6 +3,7 @@ import { BiquadCascade, butterworthSections } from '../dsp/biquad.js';
 import type { SpeechDetectorFactory, SpeechDetectorLike } from '../loudness/analyze.js';
 import type { DialogueLoudness } from '../loudness/compliance.js';
 import { dialogueLoudness, dialogueMix, type SpeechTimeline } from '../loudness/dialogue.js';
+import { SoundSpan } from '../loudness/sound-span.js';
 import { LoudnessMeter } from '../loudness/meter.js';
 import type { LoudnessResult } from '../loudness/types.js';
 import { ChannelClipDetector, type ChannelClipping } from './clip-detector.js';
@@ -88,6 +89,7 @@ export async function measureElement(reader: ElementReader, options: MeasureElem
   const bits = info.sampleFormat === 'float' ? block.map((b) => new Int32Array(b.buffer, b.byteOffset, b.length)) : null;
   const clips = Array.from({ length: channels }, () => new ChannelClipDetector(info.bitDepth, info.sampleFormat));
   const silence = new SilenceDetector(sampleRate);
+  const sound = new SoundSpan();
   const dcSum = new Float64Array(channels);
 
   // 2 channels: correlation sums and the mono fold-down meter
@@ -122,6 +124,7 @@ export async function measureElement(reader: ElementReader, options: MeasureElem
   let done = 0;
   for (let n = await reader.read(block, BLOCK_FRAMES); n > 0; n = await reader.read(block, BLOCK_FRAMES)) {
     meter.process(block, n);
+    sound.process(block, n);
     silence.process(block, n);
     for (let c = 0; c < channels; c++) {
       const x = block[c]!;
@@ -181,6 +184,9 @@ export async function measureElement(reader: ElementReader, options: MeasureElem
   }
 
   const loudness = meter.finish();
+  // the range of the programme between its first and last sound: silent handles would widen it
+  const span = sound.span;
+  if (span) loudness.loudnessRangeLu = meter.loudnessRangeWithin(span.from, span.to);
   const duration = loudness.durationSeconds;
   let frontTimelines: SpeechTimeline[] | null = null;
   if (frontDetectors) frontTimelines = [await frontDetectors[0]!.finish(), await frontDetectors[1]!.finish(), await frontDetectors[2]!.finish()];
