@@ -86,6 +86,14 @@ if (guide) {
   await step('', ['loudness', join('demo-out', 'SC12_GUIDE_NETFLIX.wav'), '--spec', 'netflix']);
 }
 
+if (guide) {
+  await step('Sync the production takes to the guide track by audio alone (the guide starts 24024 samples into the boom)', [
+    'sync',
+    guide,
+    ...production,
+  ]);
+}
+
 // The session: post template, media placed by timecode, the mix written into the YAML.
 const sessionFile = join('demo-out', 'ShortFilm.yaml');
 await buildExampleSession(step, scene, sessionFile, root);

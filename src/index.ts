@@ -14,3 +14,4 @@ export * from './render/index.js';
 export * from './session/index.js';
 export * from './deliver/index.js';
 export * from './qc/index.js';
+export * from './dialogue/index.js';

@@ -9,10 +9,11 @@ import { normalizeCommand } from './commands/normalize.js';
 import { qcCommand } from './commands/qc.js';
 import { renderCommand } from './commands/render.js';
 import { sessionCommand } from './commands/session.js';
+import { syncCommand } from './commands/sync.js';
 import { createContext, describeError, EXIT, exitCodeFor, type CliIo } from './context.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand, deliverCommand, qcCommand];
+const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand, deliverCommand, qcCommand, syncCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,1 @@
+export { gccPhat, syncToGuide, type SyncOptions, type SyncResult } from './sync.js';
