@@ -70,6 +70,31 @@ describe('sync: production sound against the guide track', () => {
     assert.ok(Math.abs(r.offsetSamples! + 24024) <= 2, `offset ${r.offsetSamples}`);
   });
 
+  it('a recorder clock 104 ppm fast over 150 s: speed ratio within 3 ppm, offset to the sample, under 1 ms off at the end', async () => {
+    const sr = 48000;
+    const n = 160 * sr;
+    // speech-like: noise under a random syllable envelope (not periodic)
+    const env = noise(Math.ceil(n / 2400) + 1, 21);
+    const hiss = noise(n, 22);
+    const guide = new Float32Array(n);
+    for (let i = 0; i < n; i++) guide[i] = 0.3 * hiss[i]! * Math.max(0, env[Math.floor(i / 2400)]!);
+    const g = join(tmp.path, 'drift-guide.wav');
+    await writeWavFile(g, [guide], { sampleRate: sr, bitDepth: 24 });
+    const offset = 123457;
+    const take = resampleBuffers([guide.subarray(offset, offset + 150 * sr)], sr, 48005)[0]!;
+    const f = join(tmp.path, 'drift-take.wav');
+    await writeWavFile(f, [take], { sampleRate: sr, bitDepth: 24 });
+    const r = await syncToGuide(g, f);
+    assert.ok(Math.abs(r.offsetSamples! - offset) <= 1, `offset ${r.offsetSamples}`);
+    const ppm = (r.speedRatio! - 48005 / 48000) * 1e6;
+    assert.ok(Math.abs(ppm) < 3, `speed ratio ${r.speedRatio} (${ppm.toFixed(2)} ppm off)`);
+    assert.match(r.note!, /clock drift \+104\.\d ppm/);
+    const last = take.length - 1;
+    const predicted = r.offsetSamples! + (last * sr) / (sr * r.speedRatio!);
+    const truth = offset + (last * sr) / 48005;
+    assert.ok(Math.abs(predicted - truth) / sr < 0.001, `end off by ${((predicted - truth) / sr * 1000).toFixed(3)} ms`);
+  });
+
   it('unrelated material (the music cue): no offset, low confidence, it does not guess; CLI exit 2', async () => {
     const music = join(scene, 'music', 'MX_CUE_1M1.flac');
     const r = await syncToGuide(GUIDE, music);

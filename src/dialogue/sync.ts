@@ -40,6 +40,53 @@ const KNOWN_RATIOS: { ratio: number; label: string }[] = [
   { ratio: 1000 / 1001, label: 'recorded 0.1 % slow (47952 Hz, pull-down) and tagged 48 kHz' },
 ];
 const FINE_WINDOW_SECONDS = 8;
+/** Drift: lags measured on windows this long, this far apart (at least DRIFT_MIN_WINDOWS of them). */
+const DRIFT_WINDOW_SECONDS = 8;
+const DRIFT_HOP_SECONDS = 30;
+const DRIFT_MIN_WINDOWS = 4;
+/** How far (seconds) a window may have drifted from the coarse answer: 50 ppm over 3 h. */
+const DRIFT_SEARCH_SECONDS = 0.6;
+/** Slopes below this (ppm) are clocks that agree. */
+const DRIFT_FLOOR_PPM = 2;
+
+/** Theil–Sen slope: the median of the pairwise slopes (robust to a few wrong windows). */
+function theilSen(x: number[], y: number[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) if (x[j] !== x[i]) slopes.push((y[j]! - y[i]!) / (x[j]! - x[i]!));
+  slopes.sort((a, b) => a - b);
+  const m = slopes.length >> 1;
+  return slopes.length % 2 ? slopes[m]! : 0.5 * (slopes[m - 1]! + slopes[m]!);
+}
+
+/**
+ * Crystal drift: lag(t) = guide index − file index measured on windows spread over the file, at
+ * the guide's rate (`f` already at that rate), prominent ones only, to a fraction of a sample, fitted
+ * with a Theil–Sen line; returns the slope (guide samples per file sample, minus 1), or 0 when there
+ * are too few windows or the slope is below the floor.
+ */
+function driftSlope(g8: Float32Array, f8: Float32Array, lag: number, minProminence: number, rate: number): { slope: number; windows: number } {
+  const win = DRIFT_WINDOW_SECONDS * rate;
+  const count = Math.floor((f8.length - win) / (DRIFT_HOP_SECONDS * rate)) + 1;
+  if (count < DRIFT_MIN_WINDOWS) return { slope: 0, windows: 0 };
+  const hop = (f8.length - win) / (count - 1);
+  const search = Math.round(DRIFT_SEARCH_SECONDS * rate);
+  const t: number[] = [];
+  const lags: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const at = Math.round(k * hop);
+    const gFrom = Math.max(0, lag + at - search);
+    const gTo = Math.min(g8.length, lag + at + win + search);
+    if (gTo - gFrom < win) continue;
+    const expected = lag + at - gFrom;
+    const r = gccPhat(g8.subarray(gFrom, gTo), f8.subarray(at, at + win), rate, expected - search, expected + search);
+    if (r.prominence < minProminence) continue;
+    t.push(at);
+    lags.push(r.fractionalLag + gFrom - at);
+  }
+  if (t.length < DRIFT_MIN_WINDOWS) return { slope: 0, windows: t.length };
+  const slope = theilSen(t, lags);
+  return { slope: Math.abs(slope) * 1e6 < DRIFT_FLOOR_PPM ? 0 : slope, windows: t.length };
+}
 
 function mono(channels: Float32Array[]): Float32Array {
   if (channels.length === 1) return channels[0]!;
@@ -59,7 +106,7 @@ function nextPow2(n: number): number {
  * GCC-PHAT of a (reference) and b: r[k] peaks where a[m + k] ≈ b[m]. Returns the best lag in
  * [minLag, maxLag] and its prominence (standard score over that range).
  */
-export function gccPhat(a: Float32Array, b: Float32Array, sampleRate: number, minLag = -(b.length - 1), maxLag = a.length - 1): { lag: number; prominence: number } {
+export function gccPhat(a: Float32Array, b: Float32Array, sampleRate: number, minLag = -(b.length - 1), maxLag = a.length - 1): { lag: number; fractionalLag: number; prominence: number } {
   const N = nextPow2(a.length + b.length);
   const fft = new RealFft(N);
   const H = N / 2 + 1;
@@ -110,7 +157,12 @@ export function gccPhat(a: Float32Array, b: Float32Array, sampleRate: number, mi
   }
   const mean = sum / count;
   const sd = Math.sqrt(Math.max(1e-30, sum2 / count - mean * mean));
-  return { lag: best, prominence: (peak - mean) / sd };
+  // parabola through the peak and its neighbours: the sub-sample lag (for drift slopes)
+  const y0 = r[(best - 1 + N) % N]!;
+  const y2 = r[(best + 1 + N) % N]!;
+  const den = y0 - 2 * peak + y2;
+  const frac = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / den)) : 0;
+  return { lag: best, fractionalLag: best + frac, prominence: (peak - mean) / sd };
 }
 
 /** The start of the loudest `length`-sample stretch of x (hop: a quarter of it). */
@@ -155,16 +207,26 @@ export async function syncToGuide(guidePath: string, filePath: string, options: 
     return { file: filePath, offsetSamples: null, offsetSeconds: null, speedRatio: null, confidence, note: `no reliable match (correlation peak prominence ${c.prominence.toFixed(1)}, needs ${minProminence}): not guessing` };
   }
 
-  // Fine: the file's loudest stretch, at the guide's rate, within ±20 ms of the coarse answer.
-  const fAtGuide = resampleBuffers([f], Math.round(fRate * c.ratio), gRate)[0]!;
+  // Drift on top of the known ratio: a file sample spans (1 + slope) guide samples, so its true
+  // rate is its assumed rate / (1 + slope).
+  const fAtRatio = resampleBuffers([f], Math.round(fRate * c.ratio), gRate)[0]!;
+  const coarseOffset = Math.round((c.lag * gRate) / ANALYSIS_RATE);
+  const drift = driftSlope(g, fAtRatio, coarseOffset, minProminence, gRate);
+  const speedRatio = c.ratio / (1 + drift.slope);
+  let note = c.label || null;
+  if (drift.slope !== 0) {
+    const ppm = (speedRatio / c.ratio - 1) * 1e6;
+    note = [note, `clock drift ${ppm > 0 ? '+' : ''}${ppm.toFixed(1)} ppm (${((Math.abs(drift.slope) * 3600 * 1000)).toFixed(0)} ms per hour), from ${drift.windows} windows`].filter(Boolean).join('; ');
+  }
+
+  // Fine: the file's loudest stretch, at the guide's rate (drift corrected), within ±20 ms of the coarse answer.
+  const fAtGuide = drift.slope === 0 ? fAtRatio : resampleBuffers([f], fRate * speedRatio, gRate)[0]!;
   const win = Math.min(fAtGuide.length, Math.round(FINE_WINDOW_SECONDS * gRate));
   const start = loudestWindow(fAtGuide, win);
-  const coarseOffset = Math.round((c.lag * gRate) / ANALYSIS_RATE);
   const margin = Math.round(0.02 * gRate);
   const gFrom = Math.max(0, coarseOffset + start - margin);
   const gTo = Math.min(g.length, coarseOffset + start + win + margin);
   let offset = coarseOffset;
-  let note = c.label || null;
   if (gTo - gFrom > margin) {
     const seg = g.subarray(gFrom, gTo);
     const piece = fAtGuide.subarray(start, start + win);
@@ -172,5 +234,5 @@ export async function syncToGuide(guidePath: string, filePath: string, options: 
     const r = gccPhat(seg, piece, gRate, expected - margin, expected + margin);
     offset = r.lag + gFrom - start;
   } else note = [note, 'the file overlaps the guide too little for a sample-exact refinement'].filter(Boolean).join('; ');
-  return { file: filePath, offsetSamples: offset, offsetSeconds: offset / gRate, speedRatio: c.ratio, confidence, note };
+  return { file: filePath, offsetSamples: offset, offsetSeconds: offset / gRate, speedRatio, confidence, note };
 }
