@@ -87,10 +87,13 @@ if (guide) {
 }
 
 if (guide) {
-  await step('Sync the production takes to the guide track by audio alone (the guide starts 24024 samples into the boom)', [
+  await step('Sync the production takes to the guide track by audio alone (the guide starts 24024 samples into the boom), and write timestamped copies', [
     'sync',
     guide,
     ...production,
+    '--apply',
+    '--out-dir',
+    join('demo-out', 'synced'),
   ]);
 }
 

@@ -117,6 +117,26 @@ describe('sync: production sound against the guide track', () => {
     assert.match(partial.stderr, /missing\.wav/);
   });
 
+  it('--apply: a timestamped copy at 00:59:59:12 (scene12.json), the original untouched; a wrong rate label corrected', async () => {
+    const out = join(tmp.path, 'synced');
+    const r = await runDubstage(['sync', GUIDE, BOOM, '--apply', '--out-dir', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [first] = JSON.parse(r.stdout);
+    assert.equal(first.startTimecode, '00:59:59:12');
+    const copy = await readAudioFile(join(out, 'SC12_T03_BOOM_sync.wav'));
+    assert.equal(copy.info.bext?.timeReference, 172972800 - 24024);
+    const original = await readAudioFile(BOOM);
+    assert.deepEqual(copy.channels[0]!.subarray(0, 1000), original.channels[0]!.subarray(0, 1000));
+    assert.equal((await runDubstage(['sync', GUIDE, BOOM, '--apply', '--out-dir', out])).code, 2, 'no overwrite without --force');
+    assert.equal((await runDubstage(['sync', GUIDE, BOOM, '--apply'])).code, 1);
+    // the 44.1 kHz recording tagged 48 kHz comes out at 48 kHz with the boom's length and place
+    const fixed = await runDubstage(['sync', GUIDE, join(tmp.path, 'wrong-rate.wav'), '--apply', '--out-dir', out, '--json']);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    const corrected = await readAudioFile(join(out, 'wrong-rate_sync.wav'));
+    assert.equal(corrected.info.sampleRate, 48000);
+    assert.ok(Math.abs(corrected.info.frames - original.info.frames) <= 2, `${corrected.info.frames} frames`);
+  });
+
   it('gccPhat: the lag of a delayed white noise, within a search range', () => {
     const a = noise(8192, 3);
     const b = a.slice(1000, 5000);
