@@ -95,6 +95,11 @@ if (guide) {
     '--out-dir',
     join('demo-out', 'synced'),
   ]);
+  await step('Strip silence on the synced boom: the sound regions of the take (-40 dBFS, 500 ms, 50/100 ms padding)', [
+    'dialogue',
+    'strip-silence',
+    join('demo-out', 'synced', 'SC12_T03_BOOM_sync.wav'),
+  ]);
 }
 
 // The session: post template, media placed by timecode, the mix written into the YAML.

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { formatHelp, GLOBAL_OPTIONS, type CommandSpec } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { deliverCommand } from './commands/deliver.js';
+import { dialogueCommand } from './commands/dialogue.js';
 import { infoCommand } from './commands/info.js';
 import { loudnessCommand } from './commands/loudness.js';
 import { normalizeCommand } from './commands/normalize.js';
@@ -13,7 +14,7 @@ import { syncCommand } from './commands/sync.js';
 import { createContext, describeError, EXIT, exitCodeFor, type CliIo } from './context.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand, deliverCommand, qcCommand, syncCommand];
+const COMMANDS: CommandSpec[] = [infoCommand, convertCommand, loudnessCommand, normalizeCommand, sessionCommand, renderCommand, deliverCommand, qcCommand, syncCommand, dialogueCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,64 @@
+import { stripSilence, STRIP_SILENCE_DEFAULTS, type StripSilenceResult } from '../../dialogue/strip-silence.js';
+import { DubstageError, UsageError } from '../../errors.js';
+import type { CommandSpec } from '../command.js';
+import { batchExitCode, type CliContext } from '../context.js';
+import { parseNumberOption } from '../options.js';
+import { renderTable } from '../table.js';
+
+const SUBCOMMANDS = ['strip-silence'] as const;
+
+export const dialogueCommand: CommandSpec = {
+  name: 'dialogue',
+  summary: 'Dialogue editing tools: strip-silence (sound regions of a take)',
+  usage: 'dubstage dialogue strip-silence FILE... [--threshold DB] [--min-silence MS] [--pre MS] [--post MS] [--json]',
+  description: [
+    'strip-silence: the regions of each file where there is sound, as a DAW\'s strip silence makes',
+    'them: 10 ms RMS frames at or above --threshold (default -40 dBFS) are sound; quiet stretches',
+    'shorter than --min-silence (default 500 ms) inside sound are kept (pauses within a line); each',
+    'region gets --pre (default 50 ms) and --post (default 100 ms) of padding, and regions that meet',
+    'merge. Prints start/end in samples and seconds, or JSON with --json.',
+  ],
+  options: {
+    threshold: { type: 'string', value: 'DB', description: `sound threshold, dBFS (default ${STRIP_SILENCE_DEFAULTS.thresholdDb})` },
+    'min-silence': { type: 'string', value: 'MS', description: `shortest silence that splits regions (default ${STRIP_SILENCE_DEFAULTS.minSilenceMs})` },
+    pre: { type: 'string', value: 'MS', description: `padding before each region (default ${STRIP_SILENCE_DEFAULTS.preMs})` },
+    post: { type: 'string', value: 'MS', description: `padding after each region (default ${STRIP_SILENCE_DEFAULTS.postMs})` },
+    json: { type: 'boolean', description: 'one JSON array: file, sampleRate, frames, regions [{ start, end }], keptPercent' },
+  },
+  examples: [
+    'dubstage dialogue strip-silence examples/scene12/production/SC12_T03_BOOM.wav',
+    'dubstage dialogue strip-silence take*.wav --threshold -45 --min-silence 300 --json',
+  ],
+  minPositionals: 2,
+  async run(ctx: CliContext, positionals: string[], values: Record<string, unknown>): Promise<number> {
+    const [sub, ...files] = positionals as [string, ...string[]];
+    if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown dialogue tool "${sub}" (known: ${SUBCOMMANDS.join(', ')})`);
+    const options = {
+      ...(values.threshold !== undefined ? { thresholdDb: parseNumberOption('threshold', values.threshold, -150, 0)! } : {}),
+      ...(values['min-silence'] !== undefined ? { minSilenceMs: parseNumberOption('min-silence', values['min-silence'], 0, 60000)! } : {}),
+      ...(values.pre !== undefined ? { preMs: parseNumberOption('pre', values.pre, 0, 60000)! } : {}),
+      ...(values.post !== undefined ? { postMs: parseNumberOption('post', values.post, 0, 60000)! } : {}),
+    };
+    const results: StripSilenceResult[] = [];
+    let failed = 0;
+    for (const file of files) {
+      try {
+        results.push(await stripSilence(file, options));
+      } catch (error) {
+        if (!(error instanceof DubstageError)) throw error;
+        ctx.log(`dubstage: ${error.message}`);
+        failed++;
+      }
+    }
+    if (values.json) ctx.out(JSON.stringify(results, null, 2));
+    else {
+      ctx.out(
+        renderTable(
+          ['FILE', 'REGION', 'START', 'END', 'START S', 'END S'],
+          results.flatMap((r) => r.regions.map((g, i) => [r.file, i + 1, g.start, g.end, (g.start / r.sampleRate).toFixed(3), (g.end / r.sampleRate).toFixed(3)])),
+        ),
+      );
+    }
+    return batchExitCode(failed, files.length);
+  },
+};
