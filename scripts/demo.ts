@@ -100,6 +100,16 @@ if (guide) {
     'strip-silence',
     join('demo-out', 'synced', 'SC12_T03_BOOM_sync.wav'),
   ]);
+  await step('Room tone learned from the quiet between the lines, 10 s of it synthesized (same spectrum and level, seamless)', [
+    'dialogue',
+    'room-tone',
+    join('demo-out', 'synced', 'SC12_T03_BOOM_sync.wav'),
+    '--out',
+    join('demo-out', 'SC12_ROOMTONE.wav'),
+    '--seconds',
+    '10',
+    '--force',
+  ]);
 }
 
 // The session: post template, media placed by timecode, the mix written into the YAML.

@@ -1,3 +1,5 @@
+import { learnRoomTone, synthesizeRoomTone } from '../../dialogue/room-tone.js';
+import { writeWavFile } from '../../audio/wav-writer.js';
 import { stripSilence, STRIP_SILENCE_DEFAULTS, type StripSilenceResult } from '../../dialogue/strip-silence.js';
 import { DubstageError, UsageError } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
@@ -5,18 +7,20 @@ import { batchExitCode, type CliContext } from '../context.js';
 import { parseNumberOption } from '../options.js';
 import { renderTable } from '../table.js';
 
-const SUBCOMMANDS = ['strip-silence'] as const;
+const SUBCOMMANDS = ['strip-silence', 'room-tone'] as const;
 
 export const dialogueCommand: CommandSpec = {
   name: 'dialogue',
-  summary: 'Dialogue editing tools: strip-silence (sound regions of a take)',
-  usage: 'dubstage dialogue strip-silence FILE... [--threshold DB] [--min-silence MS] [--pre MS] [--post MS] [--json]',
+  summary: 'Dialogue editing tools: strip-silence (sound regions of a take), room-tone (learn and synthesize)',
+  usage: 'dubstage dialogue strip-silence FILE... [--threshold DB] [--min-silence MS] [--pre MS] [--post MS] [--json] | room-tone FILE --out OUT --seconds S [--seed N] [--force]',
   description: [
     'strip-silence: the regions of each file where there is sound, as a DAW\'s strip silence makes',
     'them: 10 ms RMS frames at or above --threshold (default -40 dBFS) are sound; quiet stretches',
     'shorter than --min-silence (default 500 ms) inside sound are kept (pauses within a line); each',
     'region gets --pre (default 50 ms) and --post (default 100 ms) of padding, and regions that meet',
     'merge. Prints start/end in samples and seconds, or JSON with --json.',
+    'room-tone: learns the room from FILE (a room-tone recording, or the quietest fifth of a take) and',
+    'writes --seconds of seamless tone with the same spectrum and level (seeded, so repeatable).',
   ],
   options: {
     threshold: { type: 'string', value: 'DB', description: `sound threshold, dBFS (default ${STRIP_SILENCE_DEFAULTS.thresholdDb})` },
@@ -24,15 +28,21 @@ export const dialogueCommand: CommandSpec = {
     pre: { type: 'string', value: 'MS', description: `padding before each region (default ${STRIP_SILENCE_DEFAULTS.preMs})` },
     post: { type: 'string', value: 'MS', description: `padding after each region (default ${STRIP_SILENCE_DEFAULTS.postMs})` },
     json: { type: 'boolean', description: 'one JSON array: file, sampleRate, frames, regions [{ start, end }], keptPercent' },
+    out: { type: 'string', short: 'o', value: 'FILE', description: 'room-tone: the WAV to write' },
+    seconds: { type: 'string', value: 'S', description: 'room-tone: length to synthesize' },
+    seed: { type: 'string', value: 'N', description: 'room-tone: random seed (default 1)' },
+    force: { type: 'boolean', short: 'f', description: 'overwrite --out' },
   },
   examples: [
     'dubstage dialogue strip-silence examples/scene12/production/SC12_T03_BOOM.wav',
     'dubstage dialogue strip-silence take*.wav --threshold -45 --min-silence 300 --json',
+    'dubstage dialogue room-tone examples/scene12/production/SC12_T03_BOOM.wav --out SC12_ROOMTONE.wav --seconds 30',
   ],
   minPositionals: 2,
   async run(ctx: CliContext, positionals: string[], values: Record<string, unknown>): Promise<number> {
     const [sub, ...files] = positionals as [string, ...string[]];
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown dialogue tool "${sub}" (known: ${SUBCOMMANDS.join(', ')})`);
+    if (sub === 'room-tone') return roomTone(ctx, files, values);
     const options = {
       ...(values.threshold !== undefined ? { thresholdDb: parseNumberOption('threshold', values.threshold, -150, 0)! } : {}),
       ...(values['min-silence'] !== undefined ? { minSilenceMs: parseNumberOption('min-silence', values['min-silence'], 0, 60000)! } : {}),
@@ -62,3 +72,16 @@ export const dialogueCommand: CommandSpec = {
     return batchExitCode(failed, files.length);
   },
 };
+
+async function roomTone(ctx: CliContext, files: string[], values: Record<string, unknown>): Promise<number> {
+  if (files.length !== 1) throw new UsageError('room-tone takes one FILE to learn from');
+  if (typeof values.out !== 'string') throw new UsageError('room-tone needs --out FILE');
+  const seconds = parseNumberOption('seconds', values.seconds, 0.01, 36000);
+  if (seconds === undefined) throw new UsageError('room-tone needs --seconds S');
+  const seed = values.seed !== undefined ? parseNumberOption('seed', values.seed, 0, 2 ** 31)! : 1;
+  const profile = await learnRoomTone(files[0]!);
+  const tone = synthesizeRoomTone(profile, Math.round(seconds * profile.sampleRate), seed);
+  await writeWavFile(values.out, [tone], { sampleRate: profile.sampleRate, bitDepth: 24, overwrite: values.force === true, ditherSeed: seed });
+  ctx.out(renderTable(['SOURCE', 'ROOM LEVEL dBFS', 'LEARNED S', 'OUTPUT', 'SECONDS'], [[files[0]!, profile.levelDb.toFixed(1), profile.learnedSeconds.toFixed(2), values.out, seconds]]));
+  return 0;
+}
