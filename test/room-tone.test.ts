@@ -6,7 +6,7 @@ import { readAudioFile } from '../src/audio/open.js';
 import { writeWavFile } from '../src/audio/wav-writer.js';
 import { runDubstage } from './support/cli.js';
 import { writeCoefficients } from '../src/dsp/biquad.js';
-import { learnRoomTone, synthesizeRoomTone } from '../src/dialogue/room-tone.js';
+import { fillGaps, learnRoomTone, synthesizeRoomTone } from '../src/dialogue/room-tone.js';
 import { noise } from './support/noise.js';
 import { tempDir } from './support/wav-builder.js';
 
@@ -86,5 +86,38 @@ describe('dialogue: room tone', () => {
     assert.ok(Math.abs(rmsDb(written.channels[0]!) - profile.levelDb) < 1);
     assert.equal((await runDubstage(['dialogue', 'room-tone', boom, '--out', out, '--seconds', '3'])).code, 2, 'no overwrite without --force');
     assert.equal((await runDubstage(['dialogue', 'room-tone', boom, '--out', out])).code, 1);
+  });
+
+  it('fill: every gap of digital silence gets room tone at the room level, nothing else changes, no digital silence left', async () => {
+    const boom = join(root, 'examples', 'scene12', 'production', 'SC12_T03_BOOM.wav');
+    const take = await readAudioFile(boom);
+    const x = take.channels[0]!.slice();
+    // an edited dialogue track: the take with the pauses between lines cut to digital silence
+    const cuts: [number, number][] = [[0, 40000], [125000, 140000], [240000, 250000], [365000, x.length]];
+    for (const [a, b] of cuts) x.fill(0, a, b);
+    const original = x.slice();
+    const profile = await learnRoomTone(boom);
+    const r = fillGaps([x], profile, 3);
+    assert.deepEqual(r.gaps, cuts.map(([start, end]) => ({ start, end })));
+    // no digital silence left: no zero inside a former gap, no run of two zeros anywhere
+    let zeros = 0;
+    for (const [a, b] of cuts) for (let i = a; i < b; i++) if (x[i] === 0) zeros++;
+    assert.equal(zeros, 0, 'zeros in the filled gaps');
+    for (let i = 1; i < x.length; i++) if (x[i] === 0 && x[i - 1] === 0) assert.fail(`digital silence at ${i}`);
+    for (let i = 0; i < x.length; i++) {
+      if (cuts.some(([a, b]) => i >= a && i < b)) continue;
+      if (x[i] !== original[i]) assert.fail(`sample ${i} changed`);
+    }
+    assert.ok(Math.abs(rmsDb(x, 1000, 39000) - profile.levelDb) < 1.5, `gap level ${rmsDb(x, 1000, 39000)} vs room ${profile.levelDb}`);
+    // the CLI writes the filled track with the take's TimeReference
+    const edited = join(tmp.path, 'edited.wav');
+    await writeWavFile(edited, [original], { sampleRate: SR, bitDepth: 24, dither: false, bext: { timeReference: 1234567 } });
+    const out = join(tmp.path, 'filled.wav');
+    const cli = await runDubstage(['dialogue', 'fill', edited, '--room', boom, '--out', out]);
+    assert.equal(cli.code, 0, cli.stderr);
+    const filled = await readAudioFile(out);
+    assert.equal(filled.info.bext?.timeReference, 1234567);
+    const y = filled.channels[0]!;
+    for (let i = 1; i < y.length; i++) if (y[i] === 0 && y[i - 1] === 0) assert.fail(`digital silence at ${i} in the written file`);
   });
 });

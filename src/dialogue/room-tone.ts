@@ -103,3 +103,54 @@ export function synthesizeRoomTone(profile: RoomToneProfile, frames: number, see
   for (let i = 0; i < frames; i++) out[i] = acc[i + hop]!;
   return out;
 }
+
+export interface FillResult {
+  /** Gaps filled: [start, end) in samples. */
+  gaps: { start: number; end: number }[];
+  filledSeconds: number;
+}
+
+/** Shortest run of digital silence (all channels) that counts as a gap: 10 ms. */
+const GAP_SECONDS = 0.01;
+/** Fade of the tone into and out of each gap (equal power), 10 ms or a third of the gap. */
+const FILL_FADE_SECONDS = 0.01;
+
+/**
+ * Fills every gap of digital silence (≥ 10 ms on all channels) in `channels` with room tone, in
+ * place: the tone rises and falls with equal-power fades of up to 10 ms at the gap's edges, so the
+ * audio around it (a clip's own fade) meets it without a hole. Samples outside the gaps are not
+ * touched. The same tone feeds every channel.
+ */
+export function fillGaps(channels: Float32Array[], profile: RoomToneProfile, seed = 1): FillResult {
+  const n = channels[0]?.length ?? 0;
+  const minGap = Math.max(1, Math.round(GAP_SECONDS * profile.sampleRate));
+  const gaps: { start: number; end: number }[] = [];
+  let run = -1;
+  for (let i = 0; i <= n; i++) {
+    let silent = i < n;
+    if (silent) for (const ch of channels) if (ch[i] !== 0) silent = false;
+    if (silent && run < 0) run = i;
+    if (!silent && run >= 0) {
+      if (i - run >= minGap) gaps.push({ start: run, end: i });
+      run = -1;
+    }
+  }
+  let filled = 0;
+  for (const [k, g] of gaps.entries()) {
+    const len = g.end - g.start;
+    const tone = synthesizeRoomTone(profile, len, seed + k);
+    const fade = Math.max(1, Math.min(Math.round(FILL_FADE_SECONDS * profile.sampleRate), Math.floor(len / 3)));
+    // a gap at the very start or end of the track has no audio to meet on that side: no fade there
+    const fadeIn = g.start > 0;
+    const fadeOut = g.end < n;
+    for (let i = 0; i < len; i++) {
+      let w = 1;
+      if (fadeIn && i < fade) w = Math.sin((Math.PI / 2) * ((i + 0.5) / fade));
+      if (fadeOut && len - 1 - i < fade) w = Math.min(w, Math.sin((Math.PI / 2) * ((len - 1 - i + 0.5) / fade)));
+      const v = tone[i]! * w;
+      for (const ch of channels) ch[g.start + i] = v;
+    }
+    filled += len;
+  }
+  return { gaps, filledSeconds: filled / profile.sampleRate };
+}
