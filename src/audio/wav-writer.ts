@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { access, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { refuseExisting } from '../atomic-write.js';
 import { basename, dirname, join } from 'node:path';
 import { TpdfDither } from '../dsp/dither.js';
 import { DubstageError } from '../errors.js';
@@ -56,15 +57,6 @@ function trackTemp(path: string): void {
     });
   }
   pendingTemps.add(path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function chunk(id: string, body: Buffer): Buffer {
@@ -128,9 +120,7 @@ export class WavWriter {
     if (![8, 16, 24, 32].includes(bitDepth) || (sampleFormat === 'float' && bitDepth !== 32)) {
       throw new DubstageError('usage', `cannot write ${bitDepth}-bit ${sampleFormat} samples (16, 24, 32f)`, path);
     }
-    if (!options.overwrite && (await exists(path))) {
-      throw new DubstageError('io', 'already exists (use --force to overwrite)', path);
-    }
+    await refuseExisting(path, options.overwrite ?? false);
     const format: PcmFormat = { sampleFormat, bytesPerSample: bitDepth / 8 };
     const mask = options.channelMask ?? defaultChannelMask(channels);
     if (mask !== 0 && maskChannelCount(mask) > channels) {
@@ -270,9 +260,7 @@ export class WavWriter {
       await this.#fh.sync();
       await this.#fh.close();
       this.#closed = true;
-      if (!this.#overwrite && (await exists(this.path))) {
-        throw new DubstageError('io', 'already exists (use --force to overwrite)', this.path);
-      }
+      await refuseExisting(this.path, this.#overwrite);
       await rename(this.tempPath, this.path);
       pendingTemps.delete(this.tempPath);
     } catch (error) {

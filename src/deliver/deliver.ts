@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeBextLoudness } from '../audio/bext-update.js';
 import { downmixMatrix } from '../dsp/channel-matrix.js';
+import { refuseExisting } from '../atomic-write.js';
 import { DubstageError } from '../errors.js';
+import { sha256File } from '../file-hash.js';
 import type { SpeechDetectorFactory } from '../loudness/analyze.js';
 import { checkCompliance, loudnessUnderTest, type DialogueLoudness } from '../loudness/compliance.js';
 import { dialogueLoudness, dialogueMix } from '../loudness/dialogue.js';
@@ -132,7 +133,7 @@ export async function deliverSession(loaded: LoadedSession, options: DeliverOpti
   await mkdir(options.out, { recursive: true });
   const targets = [...names, notesName(project), 'manifest.json'];
   if (!options.overwrite) {
-    for (const f of targets) if (await exists(join(options.out, f))) throw new DubstageError('io', 'already exists (use --force to overwrite)', join(options.out, f));
+    for (const f of targets) await refuseExisting(join(options.out, f), false);
   }
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS)));
   const segmentFrames = Math.max(1, Math.round((options.segmentSeconds ?? SEGMENT_SECONDS) * sr));
@@ -426,16 +427,6 @@ function notesName(project: string): string {
   return `${project}_AudioDelivery_Notes.txt`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
-}
-
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 interface FinishInput {
   loaded: LoadedSession;
   options: DeliverOptions;
@@ -489,7 +480,7 @@ async function finish(f: FinishInput): Promise<DeliveryResult> {
         bitDepth: fmt.bitDepth,
         frames: m.loudness.frames,
         bytes: (await stat(path)).size,
-        sha256: await sha256(path),
+        sha256: await sha256File(path),
         integratedLufs: m.loudness.integratedLufs,
         ...(m.dialogue ? { dialogueLufs: m.dialogue.integratedLufs } : {}),
         truePeakDbtp: m.loudness.truePeakDbtp,
@@ -536,7 +527,7 @@ async function finish(f: FinishInput): Promise<DeliveryResult> {
   await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   // move into place (overwrite was checked before rendering; --force replaces)
   if (!options.overwrite) {
-    for (const name of await readdir(staging)) if (await exists(join(options.out, name))) throw new DubstageError('io', 'already exists (use --force to overwrite)', join(options.out, name));
+    for (const name of await readdir(staging)) await refuseExisting(join(options.out, name), false);
   }
   for (const name of await readdir(staging)) await rename(join(staging, name), join(options.out, name));
   return {

@@ -1,8 +1,8 @@
-import { access } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { probeAudio, readAudioFile } from '../audio/open.js';
 import { resampleBuffers } from '../audio/resample.js';
 import { WavWriter } from '../audio/wav-writer.js';
+import { refuseExisting } from '../atomic-write.js';
 import { DubstageError } from '../errors.js';
 import { formatFrameRateFraction, parseFrameRate, timeReferenceToTimecode } from '../time/index.js';
 import type { SyncResult } from './sync.js';
@@ -29,7 +29,7 @@ export async function applySync(guidePath: string, result: SyncResult, outDir: s
   const timeReference = guide.timeReferenceSamples + result.offsetSamples;
   if (timeReference < 0) throw new DubstageError('processing', 'the synced start falls before midnight on the guide\'s clock', result.file);
   const output = join(outDir, `${basename(result.file, extname(result.file))}_sync.wav`);
-  if (!options.overwrite && (await access(output).then(() => true, () => false))) throw new DubstageError('io', 'already exists (use --force to overwrite)', output);
+  await refuseExisting(output, options.overwrite ?? false);
   const take = await readAudioFile(result.file);
   const trueRate = take.info.sampleRate * result.speedRatio;
   const resampled = trueRate !== guide.sampleRate;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { access, rename, unlink } from 'node:fs/promises';
+import { rename, unlink } from 'node:fs/promises';
+import { refuseExisting } from '../atomic-write.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { carriedMetadata, derivedDepth } from '../audio/carry-metadata.js';
 import { writeBextLoudness } from '../audio/bext-update.js';
@@ -113,8 +114,7 @@ export async function normalizeFile(input: string, output: string, options: Norm
   if (resolve(input) === resolve(output)) {
     throw new DubstageError('usage', 'output is the input file: originals are never modified, choose another name', output);
   }
-  const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
-  if (!options.overwrite && (await exists(output))) throw new DubstageError('io', 'already exists (use --force to overwrite)', output);
+  await refuseExisting(output, options.overwrite ?? false);
   const { spec } = options;
   const before = await analyzeLoudnessFile(input, { spec, speechDetector: options.speechDetector });
   const judged = loudnessUnderTest(before, before.dialogue, spec);
@@ -155,7 +155,7 @@ export async function normalizeFile(input: string, output: string, options: Norm
       maxMomentaryLoudness: after.maxMomentaryLufs,
       maxShortTermLoudness: after.maxShortTermLufs,
     });
-    if (!options.overwrite && (await exists(output))) throw new DubstageError('io', 'already exists (use --force to overwrite)', output);
+    await refuseExisting(output, options.overwrite ?? false);
     await rename(staging, output);
     return {
       input,

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DubstageError } from '../errors.js';
+import { sha256File } from '../file-hash.js';
 import { CHANNEL_SUFFIXES, roleFromName, splitChannelSuffix, type Manifest, type ManifestFile } from './package.js';
 import { STEM_ROLES, type PackageRole } from './types.js';
 
@@ -74,13 +73,11 @@ export async function readManifest(path: string): Promise<Manifest> {
 }
 
 async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    return await sha256File(file);
   } catch (error) {
     throw new DubstageError('input', `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, file);
   }
-  return hash.digest('hex');
 }
 
 const ROLES: readonly string[] = [...STEM_ROLES, 'ME', 'FULLMIX', 'FOLDDOWN', 'UNKNOWN'];

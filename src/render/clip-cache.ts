@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { probeAudio } from '../audio/open.js';
 import { WavWriter } from '../audio/wav-writer.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { sha256File } from '../file-hash.js';
 import { DubstageError } from '../errors.js';
 import type { SessionProcessor } from '../session/schema.js';
 import type { PlannedMedia } from './plan.js';
@@ -65,12 +65,6 @@ interface HashEntry {
 
 /** Process-wide memo: path → stat identity + hash. */
 const memo = new Map<string, HashEntry>();
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function sameFile(a: Omit<HashEntry, 'sha256'>, b: HashEntry | undefined): b is HashEntry {
   return b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;

@@ -1,6 +1,5 @@
-import { access } from 'node:fs/promises';
-import { writeFileAtomic } from '../../atomic-write.js';
-import { DubstageError, UsageError } from '../../errors.js';
+import { refuseExisting, writeFileAtomic } from '../../atomic-write.js';
+import { UsageError } from '../../errors.js';
 import { runQc } from '../../qc/qc.js';
 import { renderQcHtml } from '../../qc/report-html.js';
 import type { QcReport } from '../../qc/types.js';
@@ -63,7 +62,7 @@ export const qcCommand: CommandSpec = {
     if (htmlPath !== null) {
       if (!/\.html?$/i.test(htmlPath)) throw new UsageError(`--html must end in .html, got "${htmlPath}"`);
       // Refuse before the (possibly long) QC run rather than after it; writeFileAtomic checks again.
-      if (!force && (await access(htmlPath).then(() => true, () => false))) throw new DubstageError('usage', 'already exists (use --force to overwrite)', htmlPath);
+      await refuseExisting(htmlPath, force, 'usage');
     }
     let bar: ProgressBar | null = null;
     const report = await runQc(positionals, {
