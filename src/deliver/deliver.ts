@@ -7,14 +7,11 @@ import { downmixMatrix } from '../dsp/channel-matrix.js';
 import { refuseExisting } from '../atomic-write.js';
 import { DubstageError } from '../errors.js';
 import { sha256File } from '../file-hash.js';
-import type { SpeechDetectorFactory } from '../loudness/analyze.js';
+import { defaultSpeechDetector, ProgrammeMeter, type SpeechDetectorFactory } from '../loudness/analyze.js';
 import { checkCompliance, loudnessUnderTest, type DialogueLoudness } from '../loudness/compliance.js';
-import { dialogueLoudness, dialogueMix } from '../loudness/dialogue.js';
 import { TruePeakLimiter, type LimiterStats } from '../loudness/limiter.js';
-import { LoudnessMeter } from '../loudness/meter.js';
 import type { DeliverySpec } from '../loudness/specs.js';
 import type { LoudnessResult } from '../loudness/types.js';
-import { SpeechDetector } from '../dsp/speech-detector.js';
 import { mixOutputChannels, type StemTap } from '../render/mixer.js';
 import { buildRenderPlan, type RenderPlan } from '../render/plan.js';
 import { DEFAULT_DITHER_SEED, MAX_DEFAULT_THREADS } from '../render/render.js';
@@ -81,7 +78,6 @@ const LIMITER_MARGIN_DB = 0.3;
 const MAX_PASSES = 3;
 const MONO_DX_TOLERANCE = 1e-5;
 
-const defaultDetector: SpeechDetectorFactory = (sampleRate) => new SpeechDetector({ sampleRate });
 const db = (x: number): number | null => (x > 0 ? 20 * Math.log10(x) : null);
 
 /**
@@ -139,7 +135,7 @@ export async function deliverSession(loaded: LoadedSession, options: DeliverOpti
   const segmentFrames = Math.max(1, Math.round((options.segmentSeconds ?? SEGMENT_SECONDS) * sr));
   const blocksOf = (stems: StemTap[] | undefined): AsyncGenerator<{ frames: number; planar: Float32Array[] }> =>
     segmentedBlocks({ loaded, plan, from: 0, to: renderEnd, preroll: 0, seamPreroll: Math.max(Math.round(2 * sr), plan.memory), threads, segmentFrames, ...(stems ? { stems } : {}) });
-  const factory = options.speechDetector ?? defaultDetector;
+  const factory = options.speechDetector ?? defaultSpeechDetector;
   const dialogueSpec = spec.measure === 'dialogue';
   const warnings = [...plan.warnings];
   const progress = (stage: string, done: number): void => options.onProgress?.({ stage, done, total: renderEnd });
@@ -153,43 +149,28 @@ export async function deliverSession(loaded: LoadedSession, options: DeliverOpti
   let judgedOn = 'none (loudness off)';
   const fold = W === 6 ? downmixMatrix().matrix : null;
   if (mode !== 'off') {
-    const mixMeter = new LoudnessMeter({ sampleRate: sr, channelLayout: layoutOf(W) });
-    const foldMeter = fold ? new LoudnessMeter({ sampleRate: sr, channelLayout: layoutOf(2) }) : null;
-    const speech = dialogueSpec ? await factory(sr) : null;
-    const foldSpeech = dialogueSpec && fold ? await factory(sr) : null;
-    let mono = new Float32Array(0);
+    const mixMeter = new ProgrammeMeter({ sampleRate: sr, channelLayout: layoutOf(W) }, dialogueSpec ? await factory(sr) : null);
+    const foldMeter = fold ? new ProgrammeMeter({ sampleRate: sr, channelLayout: layoutOf(2) }, dialogueSpec ? await factory(sr) : null) : null;
     let folded: Float32Array[] = [];
     let done = 0;
     for await (const b of blocksOf(undefined)) {
-      mixMeter.process(b.planar, b.frames);
-      if (speech) {
-        if (mono.length < b.frames) mono = new Float32Array(b.frames);
-        dialogueMix(b.planar, layoutOf(W), b.frames, mono);
-        await speech.process(mono, b.frames);
-      }
+      await mixMeter.process(b.planar, b.frames);
       if (fold && foldMeter) {
         if ((folded[0]?.length ?? 0) < b.frames) folded = [new Float32Array(b.frames), new Float32Array(b.frames)];
         applyFold(fold, b.planar, folded, b.frames, 1);
-        foldMeter.process(folded, b.frames);
-        if (foldSpeech) {
-          if (mono.length < b.frames) mono = new Float32Array(b.frames);
-          dialogueMix(folded, layoutOf(2), b.frames, mono);
-          await foldSpeech.process(mono, b.frames);
-        }
+        await foldMeter.process(folded, b.frames);
       }
       done += b.frames;
       progress('measure', done);
     }
-    const mix = mixMeter.finish();
-    const dlg = speech ? dialogueLoudness(mixMeter.blockPowers, await speech.finish(), mix.durationSeconds) : null;
-    const choice = chooseGain(mix, dlg, spec, mode, ceiling);
+    const mix = await mixMeter.finish();
+    const choice = chooseGain(mix.loudness, mix.dialogue, spec, mode, ceiling);
     gainDb = choice.gainDb;
     limit = choice.limit;
     judgedOn = choice.judgedOn;
     if (foldMeter) {
-      const f = foldMeter.finish();
-      const fd = foldSpeech ? dialogueLoudness(foldMeter.blockPowers, await foldSpeech.finish(), f.durationSeconds) : null;
-      const fc = chooseGain(f, fd, spec, mode, ceiling);
+      const f = await foldMeter.finish();
+      const fc = chooseGain(f.loudness, f.dialogue, spec, mode, ceiling);
       foldGainDb = fc.gainDb;
       foldLimit = fc.limit;
     }

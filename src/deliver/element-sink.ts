@@ -3,10 +3,8 @@ import { channelNamesForMask, defaultChannelMask } from '../audio/channel-layout
 import type { IxmlWriteFields } from '../audio/ixml.js';
 import type { BextInfo } from '../audio/types.js';
 import { WavWriter } from '../audio/wav-writer.js';
-import type { SpeechDetectorLike } from '../loudness/analyze.js';
-import { dialogueLoudness, dialogueMix } from '../loudness/dialogue.js';
+import { ProgrammeMeter, type SpeechDetectorLike } from '../loudness/analyze.js';
 import type { DialogueLoudness } from '../loudness/compliance.js';
-import { LoudnessMeter } from '../loudness/meter.js';
 import { SoundSpan } from '../loudness/sound-span.js';
 import type { LoudnessResult } from '../loudness/types.js';
 import { CHANNEL_SUFFIXES } from '../qc/package.js';
@@ -51,17 +49,14 @@ export class ElementSink {
   readonly plan: ElementPlan;
   readonly layout: string[];
   readonly #writers: WavWriter[];
-  readonly #meter: LoudnessMeter;
-  readonly #speech: SpeechDetectorLike | null;
-  #mono: Float32Array = new Float32Array(0);
+  readonly #programme: ProgrammeMeter;
   readonly #span = new SoundSpan();
 
-  private constructor(plan: ElementPlan, writers: WavWriter[], meter: LoudnessMeter, speech: SpeechDetectorLike | null) {
+  private constructor(plan: ElementPlan, writers: WavWriter[], programme: ProgrammeMeter) {
     this.plan = plan;
     this.layout = layoutOf(plan.channels);
     this.#writers = writers;
-    this.#meter = meter;
-    this.#speech = speech;
+    this.#programme = programme;
   }
 
   static async open(plan: ElementPlan, setup: SinkSetup): Promise<ElementSink> {
@@ -93,8 +88,7 @@ export class ElementSink {
       for (const w of writers) await w.abort();
       throw error;
     }
-    const meter = new LoudnessMeter({ sampleRate: setup.sampleRate, channelLayout: layout });
-    const sink = new ElementSink(plan, writers, meter, setup.speech);
+    const sink = new ElementSink(plan, writers, new ProgrammeMeter({ sampleRate: setup.sampleRate, channelLayout: layout }, setup.speech));
     if (setup.headFrames > 0) {
       const zeros = Array.from({ length: plan.channels }, () => new Float32Array(Math.min(setup.headFrames, 65536)));
       for (let left = setup.headFrames; left > 0; left -= zeros[0]!.length) await sink.write(zeros, Math.min(left, zeros[0]!.length));
@@ -104,13 +98,8 @@ export class ElementSink {
 
   async write(planar: Float32Array[], frames: number): Promise<void> {
     if (frames <= 0) return;
-    this.#meter.process(planar, frames);
+    await this.#programme.process(planar, frames);
     this.#span.process(planar, frames);
-    if (this.#speech) {
-      if (this.#mono.length < frames) this.#mono = new Float32Array(frames);
-      dialogueMix(planar, this.layout, frames, this.#mono);
-      await this.#speech.process(this.#mono, frames);
-    }
     if (this.#writers.length === 1) await this.#writers[0]!.write(planar, frames);
     else for (let c = 0; c < this.#writers.length; c++) await this.#writers[c]!.write([planar[c]!], frames);
   }
@@ -118,12 +107,11 @@ export class ElementSink {
   /** Closes the files (still in the staging folder) and returns the measurement. */
   async close(): Promise<{ loudness: LoudnessResult; dialogue: DialogueLoudness | null }> {
     for (const w of this.#writers) await w.close();
-    const loudness = this.#meter.finish();
+    const measured = await this.#programme.finish();
     // the range of the programme, not of its silent handles (see LoudnessMeter.loudnessRangeWithin)
     const span = this.#span.span;
-    if (span) loudness.loudnessRangeLu = this.#meter.loudnessRangeWithin(span.from, span.to);
-    const dialogue = this.#speech ? dialogueLoudness(this.#meter.blockPowers, await this.#speech.finish(), loudness.durationSeconds) : null;
-    return { loudness, dialogue };
+    if (span) measured.loudness.loudnessRangeLu = this.#programme.meter.loudnessRangeWithin(span.from, span.to);
+    return measured;
   }
 
   async abort(): Promise<void> {

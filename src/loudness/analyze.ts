@@ -5,7 +5,7 @@ import { checkCompliance, type Compliance, type DialogueLoudness } from './compl
 import { dialogueLoudness, dialogueMix, type SpeechTimeline } from './dialogue.js';
 import { LoudnessMeter } from './meter.js';
 import type { DeliverySpec } from './specs.js';
-import type { LoudnessResult, LoudnessSeriesPoint } from './types.js';
+import type { LoudnessMeterOptions, LoudnessResult, LoudnessSeriesPoint } from './types.js';
 
 /** A speech detector fed with the dialogue mix, block by block. */
 export interface SpeechDetectorLike {
@@ -34,7 +34,41 @@ export interface LoudnessReport extends LoudnessResult {
 
 const BLOCK = 65536;
 
-const defaultFactory: SpeechDetectorFactory = (sampleRate) => new SpeechDetector({ sampleRate });
+/**
+ * A programme measured as it streams by: the loudness meter and, for dialogue gating, a speech
+ * detector listening to the dialogue mix (the centre of a multichannel mix, else L+R), fed the same
+ * blocks. Used for files here, and for the mix and every delivered file in src/deliver.
+ */
+export class ProgrammeMeter {
+  readonly meter: LoudnessMeter;
+  readonly #detector: SpeechDetectorLike | null;
+  readonly #layout: string[];
+  #mono = new Float32Array(0);
+
+  constructor(options: LoudnessMeterOptions, detector: SpeechDetectorLike | null) {
+    this.meter = new LoudnessMeter(options);
+    this.#detector = detector;
+    this.#layout = options.channelLayout;
+  }
+
+  async process(planar: Float32Array[], frames: number): Promise<void> {
+    this.meter.process(planar, frames);
+    if (!this.#detector) return;
+    if (this.#mono.length < frames) this.#mono = new Float32Array(frames);
+    dialogueMix(planar, this.#layout, frames, this.#mono);
+    await this.#detector.process(this.#mono, frames);
+  }
+
+  /** The measurement; dialogue-gated loudness when a detector listened. */
+  async finish(): Promise<{ loudness: LoudnessResult; dialogue: DialogueLoudness | null }> {
+    const loudness = this.meter.finish();
+    const dialogue = this.#detector ? dialogueLoudness(this.meter.blockPowers, await this.#detector.finish(), loudness.durationSeconds) : null;
+    return { loudness, dialogue };
+  }
+}
+
+/** The project's speech detector (src/dsp/speech-detector.ts), the default wherever speech is detected. */
+export const defaultSpeechDetector: SpeechDetectorFactory = (sampleRate) => new SpeechDetector({ sampleRate });
 
 /** One streaming pass over a file: loudness, optional dialogue gating, optional spec check. */
 export async function analyzeLoudnessFile(file: string, options: AnalyzeOptions = {}): Promise<LoudnessReport> {
@@ -42,23 +76,19 @@ export async function analyzeLoudnessFile(file: string, options: AnalyzeOptions 
   const reader = await openAudio(file);
   try {
     const { info } = reader;
-    const meter = new LoudnessMeter({ sampleRate: info.sampleRate, channelLayout: info.channelLayout, dualMono: options.dualMono, onSeries: options.onSeries });
-    const factory = options.speechDetector ?? defaultFactory;
-    const detector = wantDialogue ? await factory(info.sampleRate) : null;
+    const factory = options.speechDetector ?? defaultSpeechDetector;
+    const programme = new ProgrammeMeter(
+      { sampleRate: info.sampleRate, channelLayout: info.channelLayout, dualMono: options.dualMono, onSeries: options.onSeries },
+      wantDialogue ? await factory(info.sampleRate) : null,
+    );
     const block = allocateBlock(info.channels, BLOCK);
-    const mono = detector ? new Float32Array(BLOCK) : null;
     let done = 0;
     for (let n = await reader.read(block, BLOCK); n > 0; n = await reader.read(block, BLOCK)) {
-      meter.process(block, n);
-      if (detector && mono) {
-        dialogueMix(block, info.channelLayout, n, mono);
-        await detector.process(mono, n);
-      }
+      await programme.process(block, n);
       done += n;
       options.onProgress?.(done, info.frames);
     }
-    const result = meter.finish();
-    const dialogue = detector ? dialogueLoudness(meter.blockPowers, await detector.finish(), result.durationSeconds) : null;
+    const { loudness: result, dialogue } = await programme.finish();
     return {
       file,
       ...result,

@@ -5,7 +5,7 @@ export { measureLoudnessFile, type MeasureFileOptions } from './measure-file.js'
 export { channelWeight, kWeightingCoefficients, KWeightingFilter, type KWeightingCoefficients } from './k-weighting.js';
 export { TruePeakDetector } from './true-peak.js';
 export { isLoudnessWasmSupported, KWeightingBank, LoudnessKernel, truePeakOversampling, truePeakPhases, type KernelKind } from './kernels.js';
-export { analyzeLoudnessFile, type AnalyzeOptions, type LoudnessReport, type SpeechDetectorFactory, type SpeechDetectorLike } from './analyze.js';
+export { analyzeLoudnessFile, defaultSpeechDetector, ProgrammeMeter, type AnalyzeOptions, type LoudnessReport, type SpeechDetectorFactory, type SpeechDetectorLike } from './analyze.js';
 export { checkCompliance, type Compliance, type ComplianceProblem, type DialogueLoudness } from './compliance.js';
 export { dialogueLoudness, dialogueMix, type SpeechTimeline } from './dialogue.js';
 export { TruePeakLimiter, type LimiterOptions, type LimiterStats } from './limiter.js';

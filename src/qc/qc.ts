@@ -1,7 +1,6 @@
 import { VERSION } from '../cli/version.js';
-import { SpeechDetector } from '../dsp/speech-detector.js';
 import { DubstageError } from '../errors.js';
-import type { SpeechDetectorFactory } from '../loudness/analyze.js';
+import { defaultSpeechDetector, type SpeechDetectorFactory } from '../loudness/analyze.js';
 import { resolveSpec, type DeliverySpec } from '../loudness/specs.js';
 import {
   alignmentCheck,
@@ -40,7 +39,6 @@ export interface QcOptions {
   speechDetector?: SpeechDetectorFactory;
 }
 
-const defaultSpeechDetector: SpeechDetectorFactory = (sampleRate) => new SpeechDetector({ sampleRate });
 
 async function specOf(options: QcOptions, manifest: Manifest | null, manifestPath: string | null): Promise<DeliverySpec | null> {
   if (options.spec) return options.spec;
