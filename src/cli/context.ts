@@ -49,6 +49,32 @@ export function exitCodeFor(error: unknown): number {
   return error instanceof UsageError || (error instanceof DubstageError && error.kind === 'usage') ? EXIT.usage : EXIT.processing;
 }
 
+/**
+ * The batch loop of the commands that take several inputs: runs `job` on each in turn; a failure
+ * is one line on stderr (and `onError`, to record it in the output) and the next input goes on; a
+ * usage error stops the command. Returns how many inputs failed (for {@link batchExitCode}).
+ */
+export async function forEachInput(
+  ctx: CliContext,
+  inputs: readonly string[],
+  job: (input: string) => Promise<void>,
+  onError?: (input: string, message: string) => void,
+): Promise<number> {
+  let failed = 0;
+  for (const input of inputs) {
+    try {
+      await job(input);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      failed++;
+      const message = describeError(error);
+      onError?.(input, message);
+      ctx.error(message);
+    }
+  }
+  return failed;
+}
+
 /** Exit code of a batch: 0 all ok, 2 all failed, 3 some failed. */
 export function batchExitCode(failed: number, total: number): number {
   if (failed === 0) return EXIT.ok;

@@ -2,9 +2,9 @@ import { fillGaps, learnRoomTone, synthesizeRoomTone } from '../../dialogue/room
 import { readAudioFile } from '../../audio/open.js';
 import { writeWavFile } from '../../audio/wav-writer.js';
 import { stripSilence, STRIP_SILENCE_DEFAULTS, type StripSilenceResult } from '../../dialogue/strip-silence.js';
-import { DubstageError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
-import { batchExitCode, type CliContext } from '../context.js';
+import { batchExitCode, forEachInput, type CliContext } from '../context.js';
 import { parseNumberOption } from '../options.js';
 import { renderTable } from '../table.js';
 
@@ -55,16 +55,9 @@ export const dialogueCommand: CommandSpec = {
       ...(values.post !== undefined ? { postMs: parseNumberOption('post', values.post, 0, 60000)! } : {}),
     };
     const results: StripSilenceResult[] = [];
-    let failed = 0;
-    for (const file of files) {
-      try {
-        results.push(await stripSilence(file, options));
-      } catch (error) {
-        if (!(error instanceof DubstageError)) throw error;
-        ctx.log(`dubstage: ${error.message}`);
-        failed++;
-      }
-    }
+    const failed = await forEachInput(ctx, files, async (file) => {
+      results.push(await stripSilence(file, options));
+    });
     if (values.json) ctx.out(JSON.stringify(results, null, 2));
     else {
       ctx.out(

@@ -1,6 +1,6 @@
 import { probeAudio } from '../../audio/open.js';
 import type { AudioFileInfo } from '../../audio/types.js';
-import { batchExitCode, describeError, type CliContext } from '../context.js';
+import { batchExitCode, forEachInput, type CliContext } from '../context.js';
 import { formatDuration, renderTable } from '../table.js';
 import type { CommandSpec } from '../command.js';
 
@@ -25,19 +25,16 @@ export const infoCommand: CommandSpec = {
   minPositionals: 1,
   async run(ctx: CliContext, positionals: string[], values: Record<string, unknown>): Promise<number> {
     const results: (AudioFileInfo | { file: string; error: string })[] = [];
-    let failed = 0;
-    for (const file of positionals) {
-      try {
+    const failed = await forEachInput(
+      ctx,
+      positionals,
+      async (file) => {
         const info = await probeAudio(file);
         results.push(info);
         for (const warning of info.warnings) ctx.log(`${file}: warning: ${warning}`);
-      } catch (error) {
-        failed++;
-        const message = describeError(error);
-        results.push({ file, error: message });
-        ctx.error(message);
-      }
-    }
+      },
+      (file, error) => results.push({ file, error }),
+    );
     if (values.json) {
       ctx.out(JSON.stringify(results.map((r) => ('error' in r ? r : jsonInfo(r))), null, 2));
     } else {

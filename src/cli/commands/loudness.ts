@@ -6,7 +6,7 @@ import type { LoudnessSeriesPoint } from '../../loudness/types.js';
 import { writeFileAtomic } from '../../atomic-write.js';
 import type { CommandSpec } from '../command.js';
 import { specOption } from '../options.js';
-import { batchExitCode, describeError, type CliContext } from '../context.js';
+import { batchExitCode, forEachInput, type CliContext } from '../context.js';
 import { ProgressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 
@@ -82,11 +82,12 @@ export const loudnessCommand: CommandSpec = {
     const results: Record<string, unknown>[] = [];
     const reports: LoudnessReport[] = [];
     const sharedSeries: string[] = [];
-    let failed = 0;
-    for (const input of positionals) {
-      const series: LoudnessSeriesPoint[] = [];
-      let bar: ProgressBar | null = null;
-      try {
+    const failed = await forEachInput(
+      ctx,
+      positionals,
+      async (input) => {
+        const series: LoudnessSeriesPoint[] = [];
+        let bar: ProgressBar | null = null;
         const report = await analyzeLoudnessFile(input, {
           dualMono: values['dual-mono'] === true,
           dialogue: withDialogue,
@@ -112,14 +113,9 @@ export const loudnessCommand: CommandSpec = {
           const target = outputFor(plotPath, input, many, 'plot');
           await writeFileAtomic(target, renderLoudnessPlot(report, series, spec, /\.png$/i.test(target) ? 'png' : 'svg'), values.force === true);
         }
-      } catch (error) {
-        failed++;
-        const message = describeError(error);
-        if (error instanceof UsageError) throw error;
-        results.push({ file: input, error: message });
-        ctx.error(message);
-      }
-    }
+      },
+      (file, error) => results.push({ file, error }),
+    );
     if (seriesPath && !seriesPath.includes('{name}') && many && sharedSeries.length > 0) {
       await writeFileAtomic(seriesPath, 'file,timeSeconds,momentaryLufs,shortTermLufs\n' + sharedSeries.join('\n') + '\n', values.force === true);
     }

@@ -2,9 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { applySync, type AppliedSync } from '../../dialogue/sync-apply.js';
 import { syncToGuide, type SyncResult } from '../../dialogue/sync.js';
 import { UsageError } from '../../errors.js';
-import { DubstageError } from '../../errors.js';
 import type { CommandSpec } from '../command.js';
-import { batchExitCode, EXIT, type CliContext } from '../context.js';
+import { batchExitCode, EXIT, forEachInput, type CliContext } from '../context.js';
 import { renderTable } from '../table.js';
 
 export const syncCommand: CommandSpec = {
@@ -41,23 +40,16 @@ export const syncCommand: CommandSpec = {
     if (values.apply !== true && values['out-dir'] !== undefined) throw new UsageError('--out-dir goes with --apply');
     if (typeof values['out-dir'] === 'string') await mkdir(values['out-dir'], { recursive: true });
     const results: (SyncResult & Partial<Pick<AppliedSync, 'output' | 'timeReference' | 'startTimecode'>>)[] = [];
-    let failed = 0;
     let unsure = 0;
-    for (const file of files) {
-      try {
-        const r = await syncToGuide(guide, file);
-        if (r.offsetSamples === null) unsure++;
-        if (r.note) ctx.log(`${file}: ${r.note}`);
-        if (values.apply === true && r.offsetSamples !== null) {
-          const applied = await applySync(guide, r, values['out-dir'] as string, { overwrite: values.force === true });
-          results.push({ ...r, output: applied.output, timeReference: applied.timeReference, startTimecode: applied.startTimecode });
-        } else results.push(r);
-      } catch (error) {
-        if (!(error instanceof DubstageError)) throw error;
-        ctx.log(`dubstage: ${error.message}`);
-        failed++;
-      }
-    }
+    const failed = await forEachInput(ctx, files, async (file) => {
+      const r = await syncToGuide(guide, file);
+      if (r.offsetSamples === null) unsure++;
+      if (r.note) ctx.log(`${file}: ${r.note}`);
+      if (values.apply === true && r.offsetSamples !== null) {
+        const applied = await applySync(guide, r, values['out-dir'] as string, { overwrite: values.force === true });
+        results.push({ ...r, output: applied.output, timeReference: applied.timeReference, startTimecode: applied.startTimecode });
+      } else results.push(r);
+    });
     if (values.json) ctx.out(JSON.stringify(results, null, 2));
     else {
       ctx.out(
