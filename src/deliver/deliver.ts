@@ -241,8 +241,10 @@ function chooseGain(result: LoudnessResult, dialogue: DialogueLoudness | null, s
   const judged = loudnessUnderTest(result, dialogue, spec);
   let gainDb = 0;
   if (judged.value !== null && (mode === 'normalize' || Math.abs(judged.value - judged.targetLufs) > judged.toleranceLu)) gainDb = judged.targetLufs - judged.value;
-  const limit = result.truePeakDbtp !== null && result.truePeakDbtp + gainDb > spec.truePeakMaxDbtp;
-  return { gainDb, limit: limit || (result.truePeakDbtp !== null && gainDb !== 0 && result.truePeakDbtp + gainDb > ceiling), judgedOn: judged.judgedOn };
+  // the limiter acts where peaks pass the spec's ceiling, or (once a gain is applied) its own, 0.3 dB under
+  const peak = result.truePeakDbtp === null ? null : result.truePeakDbtp + gainDb;
+  const limit = peak !== null && (peak > spec.truePeakMaxDbtp || (gainDb !== 0 && peak > ceiling));
+  return { gainDb, limit, judgedOn: judged.judgedOn };
 }
 
 /** dst (2 channels) = gain · Lo/Ro(src), the BS.775 fold-down of a 5.1 block. */

@@ -383,21 +383,13 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
     case 'compressor': {
       const params = { ...p.nums(COMPRESSOR_RANGES), ...defined({ link: p.oneOf('link', LINK) }) };
       const sidechain = p.str('sidechain') ?? null;
-      return {
-        automatable: Object.keys(COMPRESSOR_RANGES),
-        sidechain,
-        create: () => {
-          const c = new Compressor(sampleRate, params);
-          const process: BlockProcessor['process'] = sidechain === null
-            ? (planar, from, to) => c.process(planar, from, to)
-            : (planar, from, to, key) => c.process(planar, from, to, key);
-          return automated(type, 0, process, dynamicsSetters(c, COMPRESSOR_RANGES));
-        },
-        createLinked: () => {
-          const c = new Compressor(sampleRate, params);
-          return automated(type, 0, (planar, from, to, key) => c.process(planar, from, to, key), dynamicsSetters(c, COMPRESSOR_RANGES));
-        },
+      // keyed: detects on the key when one is passed (an external sidechain, or a linked copy)
+      const make = (keyed: boolean) => (): BlockProcessor => {
+        const c = new Compressor(sampleRate, params);
+        const process: BlockProcessor['process'] = keyed ? (planar, from, to, key) => c.process(planar, from, to, key) : (planar, from, to) => c.process(planar, from, to);
+        return automated(type, 0, process, dynamicsSetters(c, COMPRESSOR_RANGES));
       };
+      return { automatable: Object.keys(COMPRESSOR_RANGES), sidechain, create: make(sidechain !== null), createLinked: make(true) };
     }
     case 'expander':
     case 'gate': {
@@ -408,36 +400,23 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
         ...defined({ ratio: nums.ratio ?? (gate ? 100 : undefined), rangeDb: nums.rangeDb ?? (gate ? 80 : undefined), link: p.oneOf('link', LINK) }),
       };
       const sidechain = p.str('sidechain') ?? null;
-      return {
-        automatable: Object.keys(EXPANDER_RANGES),
-        sidechain,
-        create: () => {
-          const e = new Expander(sampleRate, params);
-          const process: BlockProcessor['process'] = sidechain === null
-            ? (planar, from, to) => e.process(planar, from, to)
-            : (planar, from, to, key) => e.process(planar, from, to, key);
-          return automated(type, 0, process, dynamicsSetters(e, EXPANDER_RANGES));
-        },
-        createLinked: () => {
-          const e = new Expander(sampleRate, params);
-          return automated(type, 0, (planar, from, to, key) => e.process(planar, from, to, key), dynamicsSetters(e, EXPANDER_RANGES));
-        },
+      const make = (keyed: boolean) => (): BlockProcessor => {
+        const e = new Expander(sampleRate, params);
+        const process: BlockProcessor['process'] = keyed ? (planar, from, to, key) => e.process(planar, from, to, key) : (planar, from, to) => e.process(planar, from, to);
+        return automated(type, 0, process, dynamicsSetters(e, EXPANDER_RANGES));
       };
+      return { automatable: Object.keys(EXPANDER_RANGES), sidechain, create: make(sidechain !== null), createLinked: make(true) };
     }
     case 'de-esser': {
       if (p.has('sidechain')) p.fail('sidechain', 'the de-esser detects on its own band-filtered input; an external sidechain is not supported');
       const ranges = deEsserRanges(sampleRate);
       const params = { ...p.nums(ranges), ...defined({ filter: p.oneOf('filter', ['bandpass', 'highpass'] as const), link: p.oneOf('link', LINK) }) };
-      return {
-        ...plain(() => {
-          const d = new DeEsser(sampleRate, params);
-          return automated(type, 0, (planar, from, to) => d.process(planar, from, to), dynamicsSetters(d, ranges));
-        }, Object.keys(ranges)),
-        createLinked: () => {
-          const d = new DeEsser(sampleRate, params);
-          return automated(type, 0, (planar, from, to, key) => d.process(planar, from, to, key), dynamicsSetters(d, ranges));
-        },
+      const make = (keyed: boolean) => (): BlockProcessor => {
+        const d = new DeEsser(sampleRate, params);
+        const process: BlockProcessor['process'] = keyed ? (planar, from, to, key) => d.process(planar, from, to, key) : (planar, from, to) => d.process(planar, from, to);
+        return automated(type, 0, process, dynamicsSetters(d, ranges));
       };
+      return { ...plain(make(false), Object.keys(ranges)), createLinked: make(true) };
     }
     case 'delay': {
       const ms = p.num('delayMs', { min: 0, max: DELAY_MAX_MS });
@@ -531,17 +510,12 @@ async function factory(spec: SessionProcessor, ctx: ProcessorContext, p: Params)
       const ceilingDbtp = p.num('ceilingDbtp', { min: -60, max: 0 }) ?? -1;
       const lookaheadMs = p.num('lookaheadMs', { gt: 0, max: 100 }) ?? 1.5;
       const releaseMs = p.num('releaseMs', { gt: 0, max: 10_000 }) ?? 50;
-      const make = (): LimiterProcessor => new LimiterProcessor(new TruePeakLimiter({ sampleRate, channels, ceilingDbtp, lookaheadMs, releaseMs }), channels);
-      return {
-        ...plain(() => {
-          const lim = make();
-          return automated(type, lim.latency, (planar, from, to) => lim.process(planar, from, to));
-        }),
-        createLinked: () => {
-          const lim = make();
-          return automated(type, lim.latency, (planar, from, to, key) => lim.process(planar, from, to, key));
-        },
+      const make = (keyed: boolean) => (): BlockProcessor => {
+        const lim = new LimiterProcessor(new TruePeakLimiter({ sampleRate, channels, ceilingDbtp, lookaheadMs, releaseMs }), channels);
+        const process: BlockProcessor['process'] = keyed ? (planar, from, to, key) => lim.process(planar, from, to, key) : (planar, from, to) => lim.process(planar, from, to);
+        return automated(type, lim.latency, process);
       };
+      return { ...plain(make(false)), createLinked: make(true) };
     }
     case 'ducker': {
       const params = {
