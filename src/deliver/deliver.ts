@@ -230,7 +230,7 @@ export async function deliverSession(loaded: LoadedSession, options: DeliverOpti
       if (result.dxOffCentre > MONO_DX_TOLERANCE) {
         throw new DubstageError('input', `the DX stem is not centred in the stereo mix (L and R differ by ${result.dxOffCentre.toExponential(1)}), so a mono DX stem would not sum back: deliver it stereo (--dx stereo)`, loaded.file);
       }
-      return await finish({ loaded, options, fmt, elements, staging, result, gainDb, foldGainDb, limit, passes, W, H, fileStart, project, version, judgedOn, warnings, dxMono });
+      return await finish({ loaded, options, fmt, elements, staging, result, gainDb, foldGainDb, passes, H, fileStart, project, version, judgedOn, warnings, dxMono });
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -419,9 +419,7 @@ interface FinishInput {
   result: PassResult;
   gainDb: number;
   foldGainDb: number | null;
-  limit: boolean;
   passes: number;
-  W: number;
   H: number;
   fileStart: number;
   project: string;
